@@ -1,0 +1,1 @@
+"""A local server that speaks the platform's contact API, with deterministic demo data."""

@@ -1,0 +1,212 @@
+"""Deterministic demo data, generated row by row on demand (a million-row list costs nothing).
+
+Values are chosen to be awkward on purpose: names in several scripts, Rich markup, escape
+sequences, very long strings, nulls, missing keys and extra fields, so that every screen and the
+export meet them in ordinary use.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+ACCOUNT_ID = "demo-account"
+CLIENT_ID = "cs-demo-kore-tui"
+NAMESPACE = uuid.UUID("6b1f0c52-8a5e-4f0e-9d43-4f3a4c1d2e00")
+EPOCH = 1_735_689_600  # 2025-01-01T00:00:00Z
+
+FIRST_NAMES = [
+    "Ana", "Jürgen", "Søren", "Олена", "Дмитрий", "李娜", "王芳", "さくら", "محمد", "फ़ातिमा",
+    "Nguyễn", "Zoë", "José", "Ólafur", "Αλέξανδρος", "Kofi", "Ngozi", "Siobhán", "Mateus", "Aiko",
+    "John", "Priya", "Chloé", "Łukasz", "Hana", "Omar", "Ingrid", "Tomás", "Yusuf", "Mei",
+]
+LAST_NAMES = [
+    "Silva", "Müller", "Kowalski", "Шевченко", "Иванов", "张", "佐藤", "الحسن", "शर्मा", "Trần",
+    "O'Brien", "Núñez", "Andersson", "Παπαδόπουλος", "Mensah", "Okafor", "Doe", "Rossi", "Kim",
+    "García", "Dubois", "Nowak", "Yılmaz", "Novák", "Costa", "Haddad", "Lindqvist", "Ng", "Patel",
+]
+STATUSES = ["ACTIVE", "ACTIVE", "ACTIVE", "INACTIVE", "BLOCKED"]
+CITIES = ["Orlando", "Hyderabad", "München", "São Paulo", "東京", "Kraków", "Lagos", "Reykjavík"]
+
+# Values that break naive terminal apps. Each is used as-is by some rows.
+AWKWARD_TEXT = [
+    "[/]",
+    "[red]x",
+    "[bold]not bold[/bold]",
+    "\x1b[31mred\x1b[0m",
+    "\x1b]52;c;cHduZWQ=\x07clipboard",
+    "line1\nline2\r\tend",
+    "\u202eevil-rtl",
+    "x" * 5000,
+    "  spaced  ",
+    "🙂 emoji 👩🏽‍💻",
+]
+
+
+@dataclass(frozen=True)
+class DemoList:
+    id: str
+    name: str
+    size: int
+    description: str = ""
+    status: str = "Ready"
+    hostile: bool = False  # every row awkward
+
+
+@dataclass(frozen=True)
+class DemoStream:
+    id: str
+    name: str
+    directory_size: int
+    lists: tuple[DemoList, ...] = field(default=())
+
+
+STREAMS: tuple[DemoStream, ...] = (
+    DemoStream(
+        "st-demo-sales",
+        "Sales (demo)",
+        1_237,
+        (
+            DemoList("cl-demo-1k", "Spring callbacks", 1_000, "Customers who asked for a call"),
+            DemoList("cl-demo-250k", "Renewals 2026", 250_000, "Annual renewal reminders"),
+            DemoList("cl-demo-1m", "National survey", 1_000_000, "A million numbers"),
+            DemoList("cl-demo-seven", "VIP follow-up", 7, "Seven people"),
+            DemoList("cl-demo-one", "Single test number", 1),
+            DemoList("cl-demo-empty", "Empty list", 0, status="Draft"),
+            DemoList("cl-demo-hostile", "[red]Hostile[/] \x1b[31mlist\x1b[0m [/]", 25, "[b]markup[/b]", hostile=True),
+        ),
+    ),
+    DemoStream(
+        "st-demo-support",
+        "Support (demo)",
+        7,
+        (DemoList("cl-demo-support", "Callback queue", 42, "Missed calls to return"),),
+    ),
+    DemoStream("st-demo-empty", "Empty stream (demo)", 0),
+)
+
+# `cl-size-N` names a list of N rows on any demo stream: tests pick exact sizes with it.
+SIZED_LIST = re.compile(r"^cl-size-(\d{1,8})$")
+
+
+def find_stream(stream_id: str) -> DemoStream | None:
+    return next((s for s in STREAMS if s.id == stream_id), None)
+
+
+def find_list(stream: DemoStream, list_id: str) -> DemoList | None:
+    found = next((lst for lst in stream.lists if lst.id == list_id), None)
+    if found is None and (m := SIZED_LIST.match(list_id)):
+        found = DemoList(list_id, f"{int(m.group(1)):,} rows", int(m.group(1)))
+    return found
+
+
+def _iso(seconds: int) -> str:
+    import datetime as dt
+
+    moment = dt.datetime.fromtimestamp(EPOCH + seconds, tz=dt.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{seconds % 1000:03d}Z"
+
+
+def _hexid(*parts: object) -> str:
+    return uuid.uuid5(NAMESPACE, ":".join(map(str, parts))).hex[:24]
+
+
+def directory_phone(stream_id: str, index: int) -> str:
+    """Directory numbers come in several formats; their digits are `1555` + 7 digits."""
+    n = f"{index:07d}"
+    style = index % 4
+    if style == 0:
+        return f"+1555{n}"
+    if style == 1:
+        return f"+1 555-{n[:3]}-{n[3:]}"
+    if style == 2:
+        return f"+1 (555) {n[:3]} {n[3:]}"
+    return f"1555{n}"
+
+
+def directory_contact(stream: DemoStream, index: int) -> dict[str, Any]:
+    rnd = random.Random(f"{stream.id}:dir:{index}")
+    first, last = rnd.choice(FIRST_NAMES), rnd.choice(LAST_NAMES)
+    created = index * 3_607 + rnd.randrange(3_600)
+    contact: dict[str, Any] = {
+        "firstName": first,
+        "lastName": last,
+        "fullName": f"{first} {last}",
+        "salutation": rnd.choice(["mr", "ms", "mx", "dr", ""]),
+        "cellPhone": {"extension": "+1", "phoneNumber": directory_phone(stream.id, index), "countryCode": "+1"},
+        "status": rnd.choice(STATUSES),
+        "instanceBotId": stream.id,
+        "orgId": "o-" + str(uuid.uuid5(NAMESPACE, "org")),
+        "accountId": ACCOUNT_ID,
+        "createdBy": "u-" + _hexid("user", index % 5),
+        "createdByAId": "a-" + _hexid("app", index % 3),
+        "address": [{"city": rnd.choice(CITIES), "line1": f"{index} Main St"}] if index % 3 == 0 else [],
+        "twitterDetails": [],
+        "createdAt": _iso(created),
+        "updatedAt": _iso(created + rnd.randrange(86_400 * 30)),
+        "id": _hexid(stream.id, "contact", index),
+    }
+    if index % 5 != 0:
+        contact["updatedBy"] = contact["createdBy"]
+        contact["updatedByAId"] = contact["createdByAId"]
+    if index % 53 == 7:
+        _make_awkward(contact, index // 53, ("firstName", "lastName", "fullName", "status", "salutation"))
+    return contact
+
+
+def list_contact(stream: DemoStream, lst: DemoList, index: int) -> dict[str, Any]:
+    created = index * 61 + (hash_int(lst.id) % 1000)
+    if stream.directory_size and index % 3 == 0:
+        # A third of each list's numbers belong to directory contacts, so lookups find both.
+        phone = "1555" + f"{(index * 7_919) % stream.directory_size:07d}"
+    else:
+        phone = f"4420{hash_int(lst.id, index) % 10**8:08d}"
+    contact: dict[str, Any] = {
+        "_id": "cc-" + str(uuid.uuid5(NAMESPACE, f"{lst.id}:{index}")),
+        "createdAt": _iso(created),
+        "updatedAt": _iso(created + 17),
+        "phoneNumber": phone,
+    }
+    if lst.hostile or index % 97 == 13:
+        _make_awkward(contact, index if lst.hostile else index // 97, ("phoneNumber", "_id"))
+    return contact
+
+
+def hash_int(*parts: object) -> int:
+    return int(uuid.uuid5(NAMESPACE, ":".join(map(str, parts))).hex[:12], 16)
+
+
+def _make_awkward(contact: dict[str, Any], which: int, fields: tuple[str, ...]) -> None:
+    """Turn one field odd: markup, escapes, long text, null, missing, extra fields, wrong type."""
+    kind = which % (len(AWKWARD_TEXT) + 4)
+    target = fields[which % len(fields)]
+    if kind < len(AWKWARD_TEXT):
+        contact[target] = AWKWARD_TEXT[kind]
+    elif kind == len(AWKWARD_TEXT):
+        contact[target] = None
+    elif kind == len(AWKWARD_TEXT) + 1:
+        contact.pop(target, None)
+    elif kind == len(AWKWARD_TEXT) + 2:
+        contact["customFields"] = {"tier": "[gold]", "score": 7, "tags": ["a", "\x1b[5mblink"]}
+    else:
+        contact[target] = 12345  # a number where text was expected
+
+
+def contact_list_details(stream: DemoStream, lst: DemoList) -> dict[str, Any]:
+    return {
+        "_id": lst.id,
+        "name": lst.name,
+        "description": lst.description,
+        "totalRecordCount": lst.size,
+        "status": lst.status,
+        "listType": "call",
+        "isListInUse": lst.size > 0,
+        "campaignInUse": [{"id": "camp-" + _hexid(lst.id), "name": f"{lst.name} campaign"}] if lst.size else [],
+        "createdAt": _iso(hash_int(lst.id) % 10_000_000),
+        "updatedAt": _iso(hash_int(lst.id) % 10_000_000 + 3_600),
+        "accountId": ACCOUNT_ID,
+        "streamId": stream.id,
+    }

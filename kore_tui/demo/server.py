@@ -1,0 +1,339 @@
+"""A real HTTP server on loopback that speaks the platform's contact API.
+
+It verifies the JWT as the platform does (HS256 with the client secret, claim ``appId``), answers
+errors in the platform's shape (``{"errors": [{"msg", "code"}]}``), pages by ``skip``/``limit``
+with a cap, enforces a request budget with 429s, and takes injected faults. The app's ``--demo``,
+the tests and the benchmarks all run against it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import secrets
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import jwt
+
+from kore_tui.demo import data
+
+RATE_LIMIT_MESSAGE = "You've exceeded the per-minute rate limit. Please wait for sometime before retrying."
+
+_DIRECTORY = re.compile(r"^/agentassist/api/v1/public/([^/]+)/contacts$")
+_LIST_CONTACTS = re.compile(r"^/campaign/api/v2/public/([^/]+)/campaign/contactList/([^/]+)/getAllContacts$")
+_LIST_DETAILS = re.compile(r"^/campaign/api/v2/public/([^/]+)/campaign/contactList/getAllListDetails$")
+
+
+@dataclass
+class Fault:
+    """What to do instead of (or before) answering normally, for matching requests.
+
+    ``status`` answers that status with a platform-shaped error (``message`` as its msg);
+    ``body`` replaces the answer's body (with ``status`` or 200); ``truncate`` cuts a normal JSON
+    answer in half; ``reset`` closes the connection mid-body; ``delay`` sleeps first (for
+    timeouts); ``transform`` rewrites a normal answer's JSON. ``times`` counts down; None = forever.
+    """
+
+    status: int | None = None
+    message: str | None = None
+    body: bytes | None = None
+    content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+    truncate: bool = False
+    reset: bool = False
+    delay: float = 0.0
+    transform: Callable[[Any], Any] | None = None
+    path_contains: str | None = None
+    times: int | None = 1
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    path: str
+    query: dict[str, str]
+    status: int
+    claims: dict[str, Any] | None
+    headers: dict[str, str]  # without `auth`
+    at: float
+
+
+class DemoServer:
+    """Run with ``with DemoServer() as server:`` or :meth:`start`/:meth:`stop`; see :attr:`url`."""
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        account_id: str = data.ACCOUNT_ID,
+        client_id: str = data.CLIENT_ID,
+        secret: str | None = None,
+        latency: float = 0.0,
+        page_cap: int = 100,
+        budget: int = 0,
+        budget_window: float = 60.0,
+        send_retry_after: bool = True,
+    ) -> None:
+        self.account_id = account_id
+        self.client_id = client_id
+        self.secret = secret or secrets.token_urlsafe(24)
+        self.latency = latency
+        self.page_cap = page_cap
+        self.budget = budget
+        self.budget_window = budget_window
+        self.send_retry_after = send_retry_after
+        self.requests: list[RecordedRequest] = []
+        self._faults: list[Fault] = []
+        self._starts: deque[float] = deque()
+        self._lock = threading.Lock()
+        self._httpd = _Server((host, port), _Handler)
+        self._httpd.demo = self
+        self._thread: threading.Thread | None = None
+
+    def __repr__(self) -> str:
+        return f"DemoServer({self.url!r})"
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> DemoServer:
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="kore-demo-server", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def __enter__(self) -> DemoServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- knobs for tests -----------------------------------------------------------------------
+
+    def inject(self, *faults: Fault) -> None:
+        with self._lock:
+            self._faults.extend(faults)
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def reset_log(self) -> None:
+        with self._lock:
+            self.requests.clear()
+
+    def requests_to(self, fragment: str) -> list[RecordedRequest]:
+        with self._lock:
+            return [r for r in self.requests if fragment in r.path]
+
+    # -- request handling (server threads) ------------------------------------------------------
+
+    def _take_fault(self, path: str) -> Fault | None:
+        with self._lock:
+            for fault in self._faults:
+                if fault.path_contains is None or fault.path_contains in path:
+                    if fault.times is not None:
+                        fault.times -= 1
+                        if fault.times <= 0:
+                            self._faults.remove(fault)
+                    return fault
+        return None
+
+    def _over_budget(self) -> float | None:
+        """Seconds until a slot frees when the budget is spent, else None (and a slot is taken)."""
+        if self.budget <= 0:
+            return None
+        with self._lock:
+            now = time.monotonic()
+            while self._starts and now - self._starts[0] >= self.budget_window:
+                self._starts.popleft()
+            if len(self._starts) >= self.budget:
+                return self._starts[0] + self.budget_window - now
+            self._starts.append(now)
+            return None
+
+    def _record(self, request: RecordedRequest) -> None:
+        with self._lock:
+            self.requests.append(request)
+
+    def verify(self, token: str | None) -> dict[str, Any] | None:
+        if not token:
+            return None
+        try:
+            claims = jwt.decode(token, self.secret, algorithms=["HS256"], options={"require": ["appId"]})
+        except jwt.PyJWTError:
+            return None
+        return claims if claims.get("appId") == self.client_id else None
+
+    def answer(self, method: str, path: str, query: dict[str, str], headers: dict[str, str]) -> tuple[int, Any]:
+        """Route one verified request to its endpoint: (status, JSON body)."""
+        if m := _DIRECTORY.match(path):
+            if method != "GET":
+                return 405, _error("Method not allowed", 405)
+            stream = data.find_stream(unquote(m.group(1)))
+            if stream is None:
+                return 404, _error(f"Stream not found: {unquote(m.group(1))}", 404)
+            return self._page(query, default_limit=10, size=stream.directory_size,
+                              row=lambda i: data.directory_contact(stream, i))
+        if m := _LIST_CONTACTS.match(path):
+            if method != "GET":
+                return 405, _error("Method not allowed", 405)
+            if query.get("accountId") != self.account_id:
+                return 412, _error("accountId query parameter is missing or wrong", 412)
+            if not headers.get("iid"):
+                return 412, _error("iid header is required", 412)
+            stream = data.find_stream(unquote(m.group(1)))
+            if stream is None:
+                return 404, _error(f"Stream not found: {unquote(m.group(1))}", 404)
+            lst = data.find_list(stream, unquote(m.group(2)))
+            if lst is None:
+                return 404, _error(f"Contact list not found: {unquote(m.group(2))}", 404)
+            status, page = self._page(query, default_limit=50, size=lst.size,
+                                      row=lambda i: data.list_contact(stream, lst, i))
+            if status != 200:
+                return status, page
+            return 200, {"status": "success", "message": "Contacts retrieved successfully", "data": page}
+        if m := _LIST_DETAILS.match(path):
+            if method != "POST":
+                return 405, _error("Method not allowed", 405)
+            if query.get("accountId") != self.account_id:
+                return 412, _error("accountId query parameter is missing or wrong", 412)
+            stream = data.find_stream(unquote(m.group(1)))
+            if stream is None:
+                return 404, _error(f"Stream not found: {unquote(m.group(1))}", 404)
+            return 200, {
+                "status": "success",
+                "message": "Contact lists retrieved successfully",
+                "data": [data.contact_list_details(stream, lst) for lst in stream.lists],
+            }
+        return 404, _error(f"No such API: {path}", 404)
+
+    def _page(self, query: dict[str, str], *, default_limit: int, size: int,
+              row: Callable[[int], dict[str, Any]]) -> tuple[int, dict[str, Any]]:
+        try:
+            skip = int(query.get("skip", 0))
+            limit = int(query.get("limit", default_limit))
+        except ValueError:
+            return 412, _error("skip and limit must be integers", 412)
+        if skip < 0 or limit < 1:
+            return 412, _error("skip must be >= 0 and limit >= 1", 412)
+        limit = min(limit, self.page_cap)
+        end = min(size, skip + limit)
+        return 200, {
+            "results": [row(i) for i in range(skip, end)],
+            "skip": skip,
+            "limit": limit,
+            "hasMore": end < size,
+            "totalPages": math.ceil(size / limit) if size else 0,
+            "totalResults": size,
+        }
+
+
+def _error(msg: str, code: int) -> dict[str, Any]:
+    return {"errors": [{"msg": msg, "code": code}]}
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    demo: DemoServer
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, so clients reuse connections as with the platform
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: tests and the TUI own stdout
+        pass
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def _handle(self, method: str) -> None:
+        demo = self.server.demo
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        parts = urlsplit(self.path)
+        path = parts.path
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        headers = {k.lower(): v for k, v in self.headers.items() if k.lower() != "auth"}
+        claims = demo.verify(self.headers.get("auth"))
+
+        def send(status: int, body: bytes, content_type: str = "application/json", extra: dict[str, str] | None = None) -> None:
+            demo._record(RecordedRequest(method, path, query, status, claims, headers, time.monotonic()))
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for key, value in (extra or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+        if demo.latency:
+            time.sleep(demo.latency)
+        wait = demo._over_budget()
+        if wait is not None:
+            extra = {"Retry-After": str(max(1, math.ceil(wait)))} if demo.send_retry_after else {}
+            send(429, _dumps(_error(RATE_LIMIT_MESSAGE, 429)), extra=extra)
+            return
+        fault = demo._take_fault(path)
+        if fault and fault.delay:
+            time.sleep(fault.delay)
+        if fault and fault.status is not None and fault.body is None:
+            send(fault.status, _dumps(_error(fault.message or f"Injected fault {fault.status}", fault.status)),
+                 extra=fault.headers)
+            return
+        if fault and fault.body is not None:
+            send(fault.status or 200, fault.body, fault.content_type, fault.headers)
+            return
+        if claims is None:
+            send(401, _dumps(_error("Invalid JWT token", 4002)))
+            return
+        if headers.get("accountid") != demo.account_id:
+            send(401, _dumps(_error("Invalid accountId", 4003)))
+            return
+        status, body = demo.answer(method, path, query, headers)
+        if fault and fault.transform is not None:
+            body = fault.transform(body)
+        payload = _dumps(body)
+        if fault and fault.truncate:
+            payload = payload[: len(payload) // 2]
+        if fault and fault.reset:
+            self._reset_mid_body(status, payload)
+            demo._record(RecordedRequest(method, path, query, status, claims, headers, time.monotonic()))
+            return
+        send(status, payload)
+
+    def _reset_mid_body(self, status: int, payload: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload[: len(payload) // 2])
+        self.wfile.flush()
+        # SO_LINGER 0: close with an RST, as a dropped link or a crashed proxy does.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        self.close_connection = True
+
+
+def _dumps(body: Any) -> bytes:
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")

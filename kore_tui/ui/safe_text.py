@@ -1,0 +1,49 @@
+"""Server text is data: make it safe to put on a terminal.
+
+Everything the server sends (names, phone numbers, ids, raw JSON) may hold control characters
+or escape sequences (``ESC [31m``, OSC 52 clipboard writes, ``CSI`` as the single byte U+009B)
+and Rich markup (``[red]``, ``[/]``). ``clean`` makes such text inert without hiding that it
+was there: each control character becomes a visible U+FFFD, so ``"\\x1b[31m"`` shows as
+``"�[31m"``; line breaks and tabs become a space so one value stays on one line. Markup needs no
+escaping here because callers never parse it: ``safe`` builds a plain ``Text``.
+
+Bidi controls and zero-width characters are left alone: they cannot make the terminal act.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+
+REPLACEMENT = "\ufffd"
+
+# Whitespace-like controls become a space (one value stays one line, columns stay aligned).
+_SPACES = "\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u2028\u2029"
+
+_TABLE: dict[int, str] = {code: REPLACEMENT for code in range(0x20)}
+_TABLE.update({code: REPLACEMENT for code in range(0x7F, 0xA0)})  # DEL and the C1 set
+_TABLE.update({ord(ch): " " for ch in _SPACES})
+
+# JSON may carry lone surrogates ("\ud800"); they cannot be encoded for the terminal.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def clean(value: str | None) -> str:
+    """``value`` with every control character replaced; None becomes ``""``.
+
+    The result has the same length as the input (one character in, one out), so callers may
+    slice before cleaning.
+    """
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        value = str(value)
+    if value.isprintable():  # the common case: nothing to do, and no copy made
+        return value
+    return _SURROGATES.sub(REPLACEMENT, value.translate(_TABLE))
+
+
+def safe(value: str | None, style: str = "") -> Text:
+    """A plain ``Text`` (never parsed as markup) of the cleaned ``value``."""
+    return Text(clean(value), style=style, no_wrap=True, end="")
