@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from rich.console import Console
 
@@ -52,7 +54,7 @@ def test_safe_is_plain_text_never_markup() -> None:
     text = safe("[bold red]boom[/] \x1b[2J")
     assert text.plain == f"[bold red]boom[/] {REPLACEMENT}[2J"
     assert text.spans == []
-    console = Console(width=80, color_system=None, record=True, file=open("/dev/null", "w"))
+    console = Console(width=80, color_system=None, record=True, file=io.StringIO())
     console.print(text)
     exported = console.export_text()
     assert "[bold red]boom[/]" in exported and "\x1b" not in exported

@@ -94,7 +94,11 @@ def is_loopback(hostname: str) -> bool:
 
 def segment(value: str) -> str:
     """An id as one URL path segment: ``/``, ``?``, ``#`` and friends cannot change the path."""
-    return quote(value, safe="")
+    quoted = quote(value, safe="")
+    if quoted in (".", ".."):
+        # A bare dot segment would be resolved away (RFC 3986 normalization) and change the path.
+        quoted = quoted.replace(".", "%2E")
+    return quoted
 
 
 def server_message(response: httpx.Response) -> str | None:

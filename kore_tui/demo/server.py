@@ -109,7 +109,9 @@ class DemoServer:
         return f"http://{host}:{port}"
 
     def start(self) -> DemoServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="kore-demo-server", daemon=True)
+        # A short poll interval: stop() waits for the serving loop to notice, 0.5 s by default.
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="kore-demo-server", daemon=True)
         self._thread.start()
         return self
 

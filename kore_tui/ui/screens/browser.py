@@ -1,0 +1,143 @@
+"""BrowserScreen: a stream's contacts directory and, when chosen, one contact list's contacts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, TabbedContent, TabPane
+
+from kore_tui.api.errors import ApiError
+from kore_tui.api.models import ContactList
+from kore_tui.ui.columns import DIRECTORY_COLUMNS, DIRECTORY_FIELD_ORDER, LIST_COLUMNS, LIST_FIELD_ORDER
+from kore_tui.ui.safe_text import clean
+from kore_tui.ui.screens.prompt import GoToRowPrompt
+from kore_tui.ui.widgets.contact_view import ContactView
+
+
+def title_text(text: str) -> str:
+    """Titles and tab labels parse markup: server text goes in cleaned and escaped."""
+    return escape(clean(text))
+
+
+class BrowserScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("1", "view('list')", "List", show=False),
+        Binding("2", "view('directory')", "Directory", show=False),
+        Binding("tab", "next_view", "Switch view", show=False),
+        Binding("r", "retry", "Retry/refresh"),
+        Binding("d", "toggle_detail", "Detail"),
+        Binding("colon,ctrl+g", "go_to_row", "Go to row", key_display=":"),
+    ]
+
+    def __init__(self, stream_id: str, list_id: str | None, *, contact_list: ContactList | None = None) -> None:
+        super().__init__()
+        self.stream_id = stream_id
+        self.list_id = list_id
+        self.contact_list = contact_list
+
+    def compose(self) -> ComposeResult:
+        client = self.app.client  # type: ignore[attr-defined]
+        clock = self.app.clock  # type: ignore[attr-defined]
+        stream = self.stream_id
+        yield Header()
+        with TabbedContent(initial="list" if self.list_id else "directory"):
+            if self.list_id:
+                list_id = self.list_id
+                name = self.contact_list.name if self.contact_list and self.contact_list.name else list_id
+                with TabPane(title_text(f"1 List: {name}"), id="list"):
+                    yield ContactView(
+                        lambda skip, limit: client.list_contacts_page(stream, list_id, skip, limit),
+                        LIST_COLUMNS, LIST_FIELD_ORDER, clock=clock, noun="contacts in this list",
+                    )
+            with TabPane("2 Directory", id="directory"):
+                yield ContactView(
+                    lambda skip, limit: client.directory_page(stream, skip, limit),
+                    DIRECTORY_COLUMNS, DIRECTORY_FIELD_ORDER, clock=clock, noun="contacts in the directory",
+                )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._set_title()
+        if self.list_id and self.contact_list is None:
+            self.find_list_name()
+        # TabbedContent takes focus as it mounts; hand it to the table once that settles.
+        self.call_after_refresh(lambda: self.current_view().focus_table())
+
+    def _set_title(self) -> None:
+        stream = next((s for s in self.app.profile.streams if s.id == self.stream_id), None)  # type: ignore[attr-defined]
+        label = stream.label if stream else self.stream_id
+        if self.list_id:
+            name = self.contact_list.name if self.contact_list and self.contact_list.name else self.list_id
+            self.title = title_text(f"{label} · {name}")
+        else:
+            self.title = title_text(f"{label} · directory")
+
+    @work(exclusive=True, group="list-name")
+    async def find_list_name(self) -> None:
+        """Opened by id (a deep link): one request for the list's name; failing that, the id will do."""
+        try:
+            lists = await self.app.client.contact_lists(self.stream_id)  # type: ignore[attr-defined]
+        except ApiError:
+            return
+        found = next((lst for lst in lists if lst.id == self.list_id), None)
+        if found is not None:
+            self.contact_list = found
+            self._set_title()
+            self.query_one(TabbedContent).get_tab("list").label = title_text(f"1 List: {found.name or found.id}")
+
+    def current_view(self) -> ContactView:
+        tabs = self.query_one(TabbedContent)
+        return tabs.get_pane(tabs.active).query_one(ContactView)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.current_view().focus_table()
+
+    def action_view(self, which: str) -> None:
+        tabs = self.query_one(TabbedContent)
+        if tabs.query(f"#{which}"):
+            tabs.active = which
+        else:
+            self.notify("No contact list is open: pick one on the previous screen (Esc).", markup=False)
+
+    def action_next_view(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        panes = [pane.id for pane in tabs.query(TabPane)]
+        tabs.active = panes[(panes.index(tabs.active) + 1) % len(panes)]
+
+    def action_retry(self) -> None:
+        self.current_view().retry()
+
+    def action_toggle_detail(self) -> None:
+        self.current_view().toggle_detail()
+
+    def action_go_to_row(self) -> None:
+        view = self.current_view()
+        if view.table.row_count == 0:
+            return
+
+        def chosen(answer: str | None) -> None:
+            if answer:
+                try:
+                    row = int(answer)
+                except ValueError:
+                    return
+                view.table.go_to_row(max(1, min(row, view.table.row_count)) - 1)
+                view.focus_table()
+
+        self.app.push_screen(GoToRowPrompt(view.table.row_count), chosen)
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.dismiss()
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("Go to row", "Jump to a row number", self.action_go_to_row)
+        yield SystemCommand("Toggle detail pane", "Show or hide the contact's fields", self.action_toggle_detail)
+        yield SystemCommand("Retry / refresh", "Ask the server again", self.action_retry)
+        yield SystemCommand("Contacts directory", "The stream's contacts", lambda: self.action_view("directory"))

@@ -1,0 +1,258 @@
+"""ProfileScreen: create or edit a profile, test it, save it (the secret to the OS keyring).
+
+ProfileSwitcher: pick another profile, or start a new one.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kore_tui.api.client import InsecureURLError, normalize_host
+from kore_tui.api.errors import ApiError
+from kore_tui.config import KNOWN_HOSTS, Config, Profile
+from kore_tui.credentials import KeyringUnavailable, hold_for_session, load_secret, store_secret
+from kore_tui.session import make_client
+from kore_tui.ui.safe_text import clean
+
+FIELDS = (
+    ("name", "Profile name", "e.g. prod-us"),
+    ("host", "Host", "https://platform.kore.ai"),
+    ("account_id", "Account id", "from the platform's account settings"),
+    ("client_id", "Client id", "App Settings > Dev Tools"),
+    ("secret", "Client secret", "kept in the OS keyring, never in a file"),
+    ("app_id", "App id (iid)", "optional; empty = the stream id"),
+    ("streams", "Stream ids", "comma-separated, e.g. st-1234, st-5678"),
+)
+
+
+class ProfileScreen(Screen[None]):
+    """The first-run form, also used to edit a profile."""
+
+    BINDINGS = [
+        Binding("ctrl+t", "test", "Test connection"),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("ctrl+u", "session_only", "Use for this session", show=False),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, profile: Profile | None, *, first_run: bool = False, message: str = "") -> None:
+        super().__init__()
+        self.profile = profile
+        self.first_run = first_run
+        self.message = message
+        self.keyring_failed = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="profile-form"):
+            intro = "Welcome to kore-tui. Set up a profile to connect." if self.first_run else "Edit the profile."
+            yield Label(intro + " Tip: kore-tui --demo needs no account.", classes="intro", markup=False)
+            with Grid(id="profile-fields"):
+                for key, label, placeholder in FIELDS:
+                    yield Label(label, markup=False)
+                    yield Input(
+                        self._initial(key),
+                        placeholder=placeholder,
+                        password=key == "secret",
+                        id=f"field-{key}",
+                        suggester=SuggestFromList([h for h, _ in KNOWN_HOSTS]) if key == "host" else None,
+                    )
+            yield Static(Text("Known hosts: " + ", ".join(f"{h} ({w})" for h, w in KNOWN_HOSTS), style="dim"),
+                         id="known-hosts")
+            with Horizontal(id="profile-buttons"):
+                yield Button("Test connection", id="test")
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Use for this session only", id="session-only", classes="-hidden")
+            yield Static(Text(clean(self.message), style="yellow") if self.message else "", id="profile-result")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        animate = getattr(self.app, "animate", True)
+        for field in self.query(Input):
+            field.cursor_blink = animate
+        first_empty = next((i for i in self.query(Input) if not i.value and i.id != "field-app_id"), None)
+        (first_empty or self.query_one("#field-name", Input)).focus()
+
+    def _initial(self, key: str) -> str:
+        p = self.profile
+        if p is None:
+            return "default" if key == "name" else ""
+        if key == "streams":
+            return ", ".join(s.id for s in p.streams)
+        return "" if key == "secret" else str(getattr(p, key, ""))
+
+    def _value(self, key: str) -> str:
+        return self.query_one(f"#field-{key}", Input).value.strip()
+
+    def _say(self, text: str, style: str = "") -> None:
+        self.query_one("#profile-result", Static).update(Text(clean(text), style=style))
+
+    def _form_profile(self) -> Profile | None:
+        """The profile as typed, or None after saying what is missing or wrong."""
+        missing = [label for key, label, _ in FIELDS if key in ("name", "host", "account_id", "client_id") and not self._value(key)]
+        if missing:
+            self._say("Please fill in: " + ", ".join(missing), "red")
+            return None
+        try:
+            host = normalize_host(self._value("host"))
+        except InsecureURLError as exc:
+            self._say(str(exc), "red")
+            return None
+        profile = Profile(
+            name=self._value("name"),
+            host=host,
+            account_id=self._value("account_id"),
+            client_id=self._value("client_id"),
+            app_id=self._value("app_id"),
+            streams=list(self.profile.streams) if self.profile else [],
+            max_rpm=self.profile.max_rpm if self.profile else None,
+            ca_bundle=self.profile.ca_bundle if self.profile else "",
+        )
+        wanted = [s.strip() for s in self._value("streams").split(",") if s.strip()]
+        profile.streams = [s for s in profile.streams if s.id in wanted]
+        for stream_id in wanted:
+            if all(s.id != stream_id for s in profile.streams):
+                profile.touch_stream(stream_id)
+        return profile
+
+    @on(Button.Pressed, "#test")
+    def action_test(self) -> None:
+        profile = self._form_profile()
+        if profile is not None:
+            self._say("Testing…", "italic")
+            self.test_connection(profile, self._value("secret"))
+
+    @work(exclusive=True, group="profile-test")
+    async def test_connection(self, profile: Profile, typed_secret: str) -> None:
+        secret = typed_secret or await self._stored_secret(profile.name)
+        if not secret:
+            self._say("Type the client secret to test the connection.", "red")
+            return
+        if not profile.streams:
+            self._say("Add a stream id: every contact endpoint belongs to a stream.", "red")
+            return
+        stream = profile.streams[0].id
+        try:
+            async with make_client(profile, secret, self.app.settings) as client:  # type: ignore[attr-defined]
+                page = await client.directory_page(stream, 0, 1)
+        except ApiError as exc:
+            self._say(f"Connection failed. {exc.kind}: {exc}", "red")
+            return
+        count = f"{page.total_results:,} contacts" if page.total_results is not None else "contacts"
+        self._say(f"Connected: stream {stream} answered ({count} in its directory).", "green")
+
+    async def _stored_secret(self, name: str) -> str | None:
+        try:
+            return await _in_thread(load_secret, name)
+        except KeyringUnavailable:
+            return None
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        profile = self._form_profile()
+        if profile is not None:
+            self.save(profile, self._value("secret"))
+
+    @work(exclusive=True, group="profile-save")
+    async def save(self, profile: Profile, secret: str) -> None:
+        try:
+            if secret:
+                await _in_thread(store_secret, profile.name, secret)
+            else:
+                secret = await _in_thread(load_secret, profile.name) or ""
+        except KeyringUnavailable as exc:
+            self.keyring_failed = True
+            self.query_one("#session-only").remove_class("-hidden")
+            self._say(f"{exc} Or press ctrl+u to use the secret for this session only "
+                      "(the rest of the profile is saved).", "yellow")
+            self.app.save_profile(profile)  # type: ignore[attr-defined]
+            return
+        if not secret:
+            self._say("Type the client secret: none is stored for this profile.", "red")
+            return
+        self.app.save_profile(profile)  # type: ignore[attr-defined]
+        self._connect(profile, secret)
+
+    @on(Button.Pressed, "#session-only")
+    def action_session_only(self) -> None:
+        profile = self._form_profile()
+        secret = self._value("secret")
+        if profile is None or not secret:
+            self._say("Type the client secret first.", "red")
+            return
+        hold_for_session(profile.name, secret)
+        self.app.save_profile(profile)  # type: ignore[attr-defined]
+        self._connect(profile, secret)
+
+    def _connect(self, profile: Profile, secret: str) -> None:
+        self.app.use_profile(profile, secret)  # type: ignore[attr-defined]
+        self.app.open_start()  # type: ignore[attr-defined]
+
+    def action_cancel(self) -> None:
+        if len(self.app.screen_stack) > 2 or self.app.client is not None:  # type: ignore[attr-defined]
+            self.dismiss()
+        elif self.first_run:
+            self.app.exit()
+
+
+async def _in_thread(fn, *args):  # type: ignore[no-untyped-def]
+    """Keyring calls can block on D-Bus: run them off the event loop."""
+    import asyncio
+
+    return await asyncio.to_thread(fn, *args)
+
+
+class ProfileSwitcher(ModalScreen[None]):
+    """Pick a profile to switch to, or make a new one."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close"),
+        Binding("e", "edit", "Edit"),
+        Binding("n", "new", "New profile"),
+    ]
+
+    def __init__(self, config: Config) -> None:
+        super().__init__()
+        self.config = config
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="prompt"):
+            yield Label("Switch profile: Enter switches · e edits · n new · Esc closes", markup=False)
+            options = [Option(Text(clean(name)), id=name) for name in self.config.profiles]
+            options.append(Option(Text("+ New profile", style="italic"), id=""))
+            yield OptionList(*options)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        name = event.option.id or ""
+        self.dismiss()
+        if not name:
+            self.app.show_profile_screen(None, first_run=False)  # type: ignore[attr-defined]
+        else:
+            self.app.switch_to(self.config.profiles[name])  # type: ignore[attr-defined]
+
+    def _highlighted(self) -> Profile | None:
+        option_list = self.query_one(OptionList)
+        if option_list.highlighted is None:
+            return None
+        name = option_list.get_option_at_index(option_list.highlighted).id or ""
+        return self.config.profiles.get(name)
+
+    def action_edit(self) -> None:
+        profile = self._highlighted()
+        self.dismiss()
+        self.app.show_profile_screen(profile)  # type: ignore[attr-defined]
+
+    def action_new(self) -> None:
+        self.dismiss()
+        self.app.show_profile_screen(None)  # type: ignore[attr-defined]
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(None)

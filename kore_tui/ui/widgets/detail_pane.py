@@ -1,0 +1,138 @@
+"""DetailPane: every field of the contact under the cursor, readable, or as raw JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from kore_tui.ui.safe_text import clean
+
+MISSING = Text("missing", style="dim italic")
+NULL = Text("null", style="dim italic")
+
+
+def age(seconds: float) -> str:
+    """'3 days ago' style; future times (clock skew) say 'from now'."""
+    ahead = seconds < 0
+    seconds = abs(seconds)
+    for unit, size in (("year", 365 * 86400), ("month", 30 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = int(seconds // size)
+            text = f"{n} {unit}{'s' if n != 1 else ''}"
+            return f"{text} from now" if ahead else f"{text} ago"
+    return "just now"
+
+
+def parse_timestamp(value: str) -> dt.datetime | None:
+    if not (16 <= len(value) <= 40) or value[4:5] != "-":
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+class DetailPane(VerticalScroll, can_focus=True):
+    """Shows one row's ``raw`` mapping: documented fields first, then any others."""
+
+    BINDINGS = [Binding("J", "toggle_raw", "Raw JSON")]
+
+    DEFAULT_CSS = """
+    DetailPane { padding: 0 1; }
+    DetailPane > Static { width: 1fr; }
+    """
+
+    def __init__(self, *, field_order: tuple[str, ...] = (), clock: Callable[[], float], id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.field_order = field_order
+        self.clock = clock
+        self.raw_mode = False
+        self.row: Mapping[str, Any] | None = None
+        self.note: str = ""
+        self._body = Static(Text("No contact under the cursor.", style="dim"))
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield self._body
+
+    def show(self, raw: Mapping[str, Any] | None, note: str = "") -> None:
+        """Show a row (None: nothing under the cursor, or it is still loading)."""
+        self.row = raw
+        self.note = note
+        self._render_row()
+
+    def action_toggle_raw(self) -> None:
+        self.raw_mode = not self.raw_mode
+        self._render_row()
+
+    def _render_row(self) -> None:
+        if self.row is None:
+            self._body.update(Text(self.note or "No contact under the cursor.", style="dim"))
+            return
+        self._body.update(self._raw_json() if self.raw_mode else self._fields())
+
+    def _raw_json(self) -> RenderableType:
+        text = json.dumps(self.row, indent=2, ensure_ascii=False, default=str)
+        # json escapes C0 controls; C1 controls and the like pass through, so clean each line.
+        return Text("\n".join(clean(line) for line in text.split("\n")))
+
+    def _fields(self) -> RenderableType:
+        assert self.row is not None
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(overflow="fold")
+        keys = list(self.field_order) + [k for k in self.row if k not in self.field_order]
+        for key in keys:
+            value = self.row[key] if key in self.row else _Missing
+            grid.add_row(Text(clean(key)), self._value(key, value))
+        return grid
+
+    def _value(self, key: str, value: Any, depth: int = 0) -> RenderableType:
+        if value is _Missing:
+            return MISSING
+        if value is None:
+            return NULL
+        if isinstance(value, str):
+            moment = parse_timestamp(value) if key.endswith("At") else None
+            if moment is not None:
+                local = moment.astimezone()
+                when = local.strftime("%Y-%m-%d %H:%M:%S %Z")
+                return Text.assemble(when, (f"  {age(self.clock() - moment.timestamp())}", "dim"))
+            return Text(clean(value)) if value else Text('""', style="dim")
+        if isinstance(value, bool) or isinstance(value, (int, float)):
+            return Text(json.dumps(value), style="cyan")
+        if isinstance(value, Mapping):
+            if not value:
+                return Text("{}", style="dim")
+            inner = Table.grid(padding=(0, 1))
+            inner.add_column(style="italic", no_wrap=True)
+            inner.add_column(overflow="fold")
+            for k, v in value.items():
+                inner.add_row(Text(clean(str(k))), self._value(str(k), v, depth + 1))
+            return inner
+        if isinstance(value, list):
+            if not value:
+                return Text("(none)", style="dim")
+            inner = Table.grid(padding=(0, 1))
+            inner.add_column(style="dim", no_wrap=True)
+            inner.add_column(overflow="fold")
+            for i, item in enumerate(value):
+                inner.add_row(Text(f"{i + 1}."), self._value(key, item, depth + 1))
+            return inner
+        return Text(clean(repr(value)))
+
+
+class _MissingType:
+    pass
+
+
+_Missing = _MissingType()

@@ -1,0 +1,527 @@
+"""A virtual table over a :class:`~kore_tui.paging.Pager`: it looks like a ``DataTable`` but only
+ever renders the lines on screen, so a list of a million rows costs what a screenful costs.
+
+Built on Textual's Line API (``ScrollView.render_line``), as Toolong renders huge files: the
+virtual height is the whole list (so the scrollbar and End mean the real end), and each visible
+line is drawn from the Pager's page cache, or as a placeholder while its page loads.
+
+Server text is data: cells are cleaned (:func:`~kore_tui.ui.safe_text.clean`) and drawn as
+plain ``Segment`` s with styles; nothing is ever parsed as Rich markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
+
+from kore_tui.paging import Pager
+from kore_tui.ui.safe_text import clean
+
+LOAD_DELAY = 0.05
+"""Seconds of quiet after a scroll or cursor move before pages are requested, so a held
+PageDown does not request every page it passes (key repeat is 25-50 per second)."""
+
+PLACEHOLDER = "…"
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column: its header ``label``, its ``width`` in cells, and how to get a row's text."""
+
+    label: str
+    width: int
+    value: Callable[[Any], str | None]
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` padded or truncated (with an ellipsis) to exactly ``width`` cells.
+
+    Wide characters (CJK, emoji) count as two cells; one cut in half becomes a space.
+    """
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + ELLIPSIS
+
+
+def cell_text(value: str | None, width: int) -> str:
+    """A server value made safe and fitted to ``width`` cells."""
+    if not value:
+        return " " * width
+    # Slice before cleaning: a cell shows at most `width` characters of a value (plus a few
+    # zero-width ones), and a 1 MB field must not cost 1 MB of work per repaint.
+    limit = width * 4 + 8
+    if len(value) > limit:
+        return fit(clean(value[:limit]) + ELLIPSIS, width)
+    return fit(clean(value), width)
+
+
+_NOT_ANNOUNCED = object()
+
+
+class LazyTable(ScrollView, can_focus=True):
+    """A table of a Pager's rows, with a row cursor. Set the rows with :meth:`set_pager`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup", "cursor_page_up", "Page up", show=False),
+        Binding("pagedown", "cursor_page_down", "Page down", show=False),
+        Binding("home,g", "cursor_first", "First"),
+        Binding("end,G", "cursor_last", "Last"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "lazy-table--header",
+        "lazy-table--cursor",
+        "lazy-table--even-row",
+        "lazy-table--odd-row",
+        "lazy-table--placeholder",
+    }
+
+    DEFAULT_CSS = """
+    LazyTable {
+        background: $surface;
+        color: $foreground;
+        height: 1fr;
+        & > .lazy-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        &:ansi > .lazy-table--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+        & > .lazy-table--even-row {
+            background: $surface-lighten-1 50%;
+        }
+        &:dark > .lazy-table--even-row {
+            background: $surface-darken-1 40%;
+        }
+        & > .lazy-table--odd-row {
+        }
+        & > .lazy-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .lazy-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .lazy-table--placeholder {
+            color: $text-muted;
+            text-style: dim;
+        }
+    }
+    """
+
+    class CursorMoved(Message):
+        """The cursor moved to ``row_index``, or the row under it arrived.
+
+        ``row`` is None while the row's page is not loaded (or when the list is empty).
+        """
+
+        def __init__(self, lazy_table: LazyTable, row_index: int, row: Any | None) -> None:
+            super().__init__()
+            self.lazy_table = lazy_table
+            self.row_index = row_index
+            self.row = row
+
+        @property
+        def control(self) -> LazyTable:
+            return self.lazy_table
+
+    class PageLoaded(Message):
+        """Page ``page_index`` of the current pager arrived."""
+
+        def __init__(self, lazy_table: LazyTable, page_index: int) -> None:
+            super().__init__()
+            self.lazy_table = lazy_table
+            self.page_index = page_index
+
+        @property
+        def control(self) -> LazyTable:
+            return self.lazy_table
+
+    class LoadFailed(Message):
+        """Fetching page ``page_index`` raised ``error``. Rows already loaded stay; the page is
+        not asked for again until :meth:`LazyTable.retry`."""
+
+        def __init__(self, lazy_table: LazyTable, error: Exception, page_index: int) -> None:
+            super().__init__()
+            self.lazy_table = lazy_table
+            self.error = error
+            self.page_index = page_index
+
+        @property
+        def control(self) -> LazyTable:
+            return self.lazy_table
+
+    class RowCountChanged(Message):
+        """The best known row count changed (``exact``: the end of the list was seen)."""
+
+        def __init__(self, lazy_table: LazyTable, count: int, exact: bool) -> None:
+            super().__init__()
+            self.lazy_table = lazy_table
+            self.count = count
+            self.exact = exact
+
+        @property
+        def control(self) -> LazyTable:
+            return self.lazy_table
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        pager: Pager[Any] | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._pager: Pager[Any] | None = None
+        self._cursor = 0
+        self._row_count = 0
+        self._row_count_exact = False
+        self._seen_generation = -1
+        self._direction = 1  # last cursor/scroll direction: where to prefetch
+        self._wanted: set[int] = set()  # pages the last load pass asked for
+        self._loading: set[int] = set()  # pages with a worker running
+        self._failed: set[int] = set()  # pages whose fetch raised: not retried until retry()
+        self._load_timer: Timer | None = None
+        self._announced: tuple[int, object] = (-1, _NOT_ANNOUNCED)
+        self._ready = False  # mounted: timers, workers and messages may be used
+        self.load_delay = LOAD_DELAY
+        self.set_columns(columns)
+        if pager is not None:
+            self.set_pager(pager)
+
+    # -- public API ----------------------------------------------------------------------------
+
+    @property
+    def pager(self) -> Pager[Any] | None:
+        return self._pager
+
+    @property
+    def cursor_row(self) -> int:
+        return self._cursor
+
+    @property
+    def row_count(self) -> int:
+        return self._row_count
+
+    @property
+    def row_count_exact(self) -> bool:
+        return self._row_count_exact
+
+    @property
+    def loading(self) -> bool:
+        """True while any page is being fetched."""
+        return bool(self._loading) or bool(self._pager is not None and self._pager.in_flight)
+
+    @property
+    def current_row(self) -> Any | None:
+        """The row under the cursor, or None when not loaded."""
+        if self._pager is None or self._cursor >= self._row_count:
+            return None
+        return self._pager.get_row(self._cursor)
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self._columns
+
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        self._columns = tuple(columns)
+        self._line_width = sum(max(0, c.width) + 2 for c in self._columns)
+        self._header = "".join(f" {fit(clean(c.label), max(0, c.width))} " for c in self._columns)
+        self._update_virtual_size()
+        self.refresh()
+
+    def set_pager(self, pager: Pager[Any]) -> None:
+        """Show another list (or view): the cursor goes to row 0 and page 0 is requested."""
+        old = self._pager
+        if old is not None and old is not pager:
+            old.cancel_except(())  # nobody waits for the old list's pages any more
+        if self._ready:
+            self.workers.cancel_group(self, "pages")
+        self._pager = pager
+        self._reset_view()
+
+    def reload(self) -> None:
+        """Refresh: drop the pager's cached pages and load the visible ones again."""
+        if self._pager is None:
+            return
+        if self._ready:
+            self.workers.cancel_group(self, "pages")
+        self._pager.invalidate()
+        self._loading.clear()
+        self._failed.clear()
+        self._sync_row_count()
+        self.refresh()
+        self._load_needed()
+
+    def retry(self) -> None:
+        """Ask again for the pages whose fetch failed, if they are still needed."""
+        self._failed.clear()
+        self._load_needed()
+
+    def go_to_row(self, row: int) -> None:
+        """Move the cursor to row index ``row`` (0-based; clamped to the list), centring it
+        when it was off screen."""
+        self._set_cursor(row, center=True)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_go_to_row(self, row: int) -> None:
+        self.go_to_row(row)
+
+    def action_cursor_up(self) -> None:
+        self._set_cursor(self._cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self._set_cursor(self._cursor + 1)
+
+    def action_cursor_page_up(self) -> None:
+        self._set_cursor(self._cursor - self._body_height())
+
+    def action_cursor_page_down(self) -> None:
+        self._set_cursor(self._cursor + self._body_height())
+
+    def action_cursor_first(self) -> None:
+        self._set_cursor(0)
+
+    def action_cursor_last(self) -> None:
+        self._set_cursor(self._row_count - 1)
+
+    # -- rendering -----------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.size.width
+        base = self.rich_style
+        if y == 0:
+            # The header does not scroll vertically; it scrolls sideways with the body.
+            text = self._header
+            style = base + self.get_component_rich_style("lazy-table--header")
+        else:
+            index = scroll_y + y - 1
+            if index >= self._row_count or self._pager is None:
+                return Strip.blank(width, base)
+            text, style = self._row_line(index, base)
+        strip = Strip([Segment(text, style)], self._line_width)
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+    def _row_line(self, index: int, base: Style) -> tuple[str, Style]:
+        get = self.get_component_rich_style
+        style = base + get("lazy-table--odd-row" if index % 2 else "lazy-table--even-row")
+        if index == self._cursor:
+            style += get("lazy-table--cursor")
+        assert self._pager is not None
+        row = self._pager.get_row(index)
+        if row is None:
+            style += get("lazy-table--placeholder")
+            text = "".join(f" {fit(PLACEHOLDER, max(0, c.width))} " for c in self._columns)
+        else:
+            text = "".join(
+                f" {cell_text(c.value(row), max(0, c.width))} " for c in self._columns
+            )
+        return text, style
+
+    def _body_height(self) -> int:
+        """Rows visible under the header."""
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _refresh_row(self, index: int) -> None:
+        y = index - self.scroll_offset.y + 1
+        if 1 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(self._line_width, self._row_count + 1)
+
+    # -- cursor --------------------------------------------------------------------------------
+
+    def _set_cursor(self, row: int, *, center: bool = False) -> None:
+        """Move the cursor: O(1), repaints only the two lines (or the screen if it scrolls)."""
+        row = max(0, min(row, self._row_count - 1))
+        old = self._cursor
+        if row != old:
+            self._direction = 1 if row > old else -1
+            self._cursor = row
+            self._refresh_row(old)
+            self._refresh_row(row)
+        self._scroll_to_cursor(center=center)
+        self._announce_cursor()
+        self._schedule_load()
+
+    def _scroll_to_cursor(self, *, center: bool = False) -> None:
+        if not self._ready:
+            return
+        body = self._body_height()
+        top = self.scroll_offset.y
+        if top <= self._cursor < top + body:
+            return
+        if center:
+            new_top = self._cursor - body // 2
+        elif self._cursor < top:
+            new_top = self._cursor
+        else:
+            new_top = self._cursor - body + 1
+        self.scroll_to(y=max(0, new_top), animate=False, force=True)
+
+    def _announce_cursor(self) -> None:
+        """Post CursorMoved if the cursor row, or what we know of it, changed."""
+        if not self._ready:
+            return
+        row = self.current_row
+        if self._announced[0] != self._cursor or self._announced[1] is not row:
+            self._announced = (self._cursor, row)
+            self.post_message(self.CursorMoved(self, self._cursor, row))
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            self._direction = 1 if new_value > old_value else -1
+            self._schedule_load()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._schedule_load()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._ready = True
+        if self._pager is not None:
+            self._reset_view()
+
+    def on_unmount(self) -> None:
+        self._ready = False
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and offset.y >= 1:
+            self._set_cursor(self.scroll_offset.y + offset.y - 1)
+
+    def _schedule_load(self) -> None:
+        if not self._ready:
+            return
+        if self._load_timer is not None:
+            self._load_timer.stop()
+        self._load_timer = self.set_timer(self.load_delay, self._load_needed)
+
+    def _needed_pages(self, pager: Pager[Any]) -> set[int]:
+        """Pages of the visible rows, plus the next page in the direction of travel when it is
+        within a screen of the visible rows."""
+        if not pager.row_count_known:
+            return {0}  # page indexes mean nothing until page 0 gave the page size
+        count = self._row_count
+        if count == 0:
+            return set()
+        body = self._body_height()
+        first = min(self.scroll_offset.y, count - 1)
+        last = min(count - 1, first + body - 1)
+        needed = set(pager.pages_for(first, last))
+        ahead = last + body if self._direction >= 0 else first - body
+        if 0 <= ahead < count:
+            needed.add(pager.page_of(ahead))
+        return needed
+
+    def _load_needed(self) -> None:
+        self._load_timer = None
+        pager = self._pager
+        if pager is None or not self._ready:
+            return
+        needed = self._needed_pages(pager)
+        self._wanted = needed
+        pager.cancel_except(needed)
+        in_flight = pager.in_flight
+        for k in sorted(needed):
+            if k in self._loading or k in self._failed or k in in_flight or pager.is_cached(k):
+                continue
+            self._loading.add(k)
+            self.run_worker(
+                self._load_page(pager, k), name=f"page {k}", group="pages", exit_on_error=False
+            )
+
+    async def _load_page(self, pager: Pager[Any], k: int) -> None:
+        try:
+            if pager is not self._pager or k not in self._wanted:
+                return  # scrolled past before the worker started
+            try:
+                page = await pager.ensure_page(k)
+            except Exception as error:  # shown to the user by whoever handles LoadFailed
+                if pager is self._pager:
+                    self._failed.add(k)
+                    self.post_message(self.LoadFailed(self, error, k))
+                return
+        finally:
+            if pager is self._pager:
+                self._loading.discard(k)
+        if page is not None and pager is self._pager:
+            self._page_landed(k)
+
+    def _page_landed(self, k: int) -> None:
+        self._sync_row_count()
+        self.refresh()  # one repaint per page, not per row
+        self.post_message(self.PageLoaded(self, k))
+        self._announce_cursor()
+        self._load_needed()  # a learned page size or a new row count may need other pages
+
+    def _sync_row_count(self) -> None:
+        """Adopt the pager's row count if it changed: scrollbar, cursor and a message."""
+        pager = self._pager
+        if pager is None or pager.generation == self._seen_generation:
+            return
+        self._seen_generation = pager.generation
+        count, exact = pager.row_count, pager.row_count_exact
+        if (count, exact) == (self._row_count, self._row_count_exact):
+            return
+        self._row_count, self._row_count_exact = count, exact
+        self._update_virtual_size()
+        if self._ready:
+            self.post_message(self.RowCountChanged(self, count, exact))
+        if self._cursor and self._cursor >= count:
+            self._set_cursor(count - 1)  # clamps to 0 for an empty list
+        elif self.scroll_offset.y > max(0, count + 1 - self.scrollable_content_region.height):
+            self.scroll_to(y=max(0, count - self._body_height()), animate=False, force=True)
+
+    def _reset_view(self) -> None:
+        self._cursor = 0
+        self._direction = 1
+        self._wanted = set()
+        self._loading = set()
+        self._failed = set()
+        self._announced = (-1, _NOT_ANNOUNCED)
+        pager = self._pager
+        assert pager is not None
+        self._seen_generation = pager.generation
+        self._row_count, self._row_count_exact = pager.row_count, pager.row_count_exact
+        self._update_virtual_size()
+        if self._ready:
+            self.scroll_to(0, 0, animate=False, force=True)
+            if pager.row_count_known:  # a pager used before: its count is news to the screen
+                count, exact = pager.row_count, pager.row_count_exact
+                self.post_message(self.RowCountChanged(self, count, exact))
+            self._announce_cursor()
+            self.refresh()
+            self._load_needed()

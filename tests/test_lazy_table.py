@@ -1,0 +1,411 @@
+"""LazyTable with Pilot, over an in-memory source (logic only; HTTP is tested elsewhere)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from textual import events
+from textual.app import App, ComposeResult
+from textual.message import Message
+from textual.pilot import Pilot
+
+from kore_tui.api.errors import ServerError
+from kore_tui.api.models import Page
+from kore_tui.paging import Pager
+from kore_tui.ui.safe_text import REPLACEMENT
+from kore_tui.ui.widgets.lazy_table import Column, LazyTable, cell_text, fit
+
+Row = dict[str, Any]
+
+COLUMNS = [
+    Column("#", 8, lambda r: str(r["i"])),
+    Column("Name", 20, lambda r: r["name"]),
+    Column("Phone", 16, lambda r: r.get("phone")),
+]
+
+
+class Source:
+    """``n`` rows served in pages; ``total`` is the (possibly wrong) totalResults it claims."""
+
+    def __init__(
+        self,
+        n: int,
+        *,
+        total: int | None = -1,
+        gate: asyncio.Event | None = None,
+        names: dict[int, str] | None = None,
+    ) -> None:
+        self.n = n
+        self.total = n if total == -1 else total
+        self.gate = gate
+        self.names = names or {}
+        self.asked: list[int] = []  # skips asked for (fetch called)
+        self.sent: list[int] = []  # skips that got past the "rate limiter"
+        self.fail_next = 0
+
+    async def fetch(self, skip: int, limit: int) -> Page[Row]:
+        self.asked.append(skip)
+        if self.gate is not None:
+            await self.gate.wait()
+        await asyncio.sleep(0)
+        self.sent.append(skip)
+        if self.fail_next:
+            self.fail_next -= 1
+            raise ServerError("HTTP 503 Service Unavailable", status=503)
+        rows = tuple(
+            {"i": i, "name": self.names.get(i, f"Name {i}"), "phone": f"+1555{i:07d}"}
+            for i in range(skip, min(self.n, skip + limit))
+        )
+        return Page(
+            rows=rows, skip=skip, limit=limit, has_more=skip + len(rows) < self.n,
+            total_results=self.total, total_pages=None,
+        )
+
+
+class TableApp(App[None]):
+    def __init__(self, pager: Pager[Row] | None, columns: list[Column] = COLUMNS) -> None:
+        super().__init__()
+        self.pager = pager
+        self.columns = columns
+        self.messages: list[Message] = []
+
+    def compose(self) -> ComposeResult:
+        yield LazyTable(self.columns, pager=self.pager)
+
+    def on_mount(self) -> None:
+        self.query_one(LazyTable).focus()
+
+    def on_lazy_table_cursor_moved(self, message: LazyTable.CursorMoved) -> None:
+        self.messages.append(message)
+
+    def on_lazy_table_page_loaded(self, message: LazyTable.PageLoaded) -> None:
+        self.messages.append(message)
+
+    def on_lazy_table_load_failed(self, message: LazyTable.LoadFailed) -> None:
+        self.messages.append(message)
+
+    def on_lazy_table_row_count_changed(self, message: LazyTable.RowCountChanged) -> None:
+        self.messages.append(message)
+
+    def of_type(self, kind: type[Message]) -> list[Any]:
+        return [m for m in self.messages if isinstance(m, kind)]
+
+
+async def settle(pilot: Pilot[None], table: LazyTable) -> None:
+    """Wait until the debounce fired and every page (and any page it led to) landed."""
+    for _ in range(50):
+        await pilot.pause(table.load_delay + 0.02)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not table.loading:
+            return
+    raise AssertionError("pages still loading")
+
+
+def lines(table: LazyTable) -> list[str]:
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+def test_fit_pads_and_truncates_by_cells() -> None:
+    assert fit("ab", 4) == "ab  "
+    assert fit("abcdef", 4) == "abc…"
+    assert fit("山田太郎", 5) == "山田…"  # 2 + 2 + 1 cells
+    assert fit("山田太郎", 4) == "山 …"  # a wide character cut in half becomes a space
+    assert cell_text(None, 3) == "   "
+    assert cell_text("x" * 10_000, 6) == "xxxxx…"
+    assert cell_text("a\x1b[2Jb", 8) == f"a{REPLACEMENT}[2Jb  "
+
+
+@pytest.mark.asyncio
+async def test_placeholders_then_rows() -> None:
+    gate = asyncio.Event()
+    source = Source(1000, gate=gate)
+    app = TableApp(Pager(source.fetch, page_size=100))
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(LazyTable)
+        await pilot.pause()
+        assert table.loading and table.row_count == 0
+        assert lines(table)[0].split() == ["#", "Name", "Phone"]
+        assert table.current_row is None
+        gate.set()
+        await settle(pilot, table)
+        assert not table.loading
+        assert table.row_count == 1000
+        body = lines(table)[1:]
+        assert body[0].split()[:3] == ["0", "Name", "0"]
+        assert body[-1].split()[0] == str(len(body) - 1)
+        assert table.current_row == {"i": 0, "name": "Name 0", "phone": "+15550000000"}
+        moved = app.of_type(LazyTable.CursorMoved)
+        assert moved[0].row is None and moved[-1].row is table.current_row
+        assert [m.page_index for m in app.of_type(LazyTable.PageLoaded)] == [0]
+        assert [(m.count, m.exact) for m in app.of_type(LazyTable.RowCountChanged)][-1] == (
+            1000, False,
+        )
+        await pilot.press("down", "j")
+        assert table.cursor_row == 2 and table.current_row["i"] == 2
+        assert [m.row_index for m in app.of_type(LazyTable.CursorMoved)][-2:] == [1, 2]
+
+
+@pytest.mark.asyncio
+async def test_unloaded_rows_show_as_placeholders() -> None:
+    gate = asyncio.Event()
+    gate.set()
+    source = Source(1_000_000, gate=gate)
+    app = TableApp(Pager(source.fetch, page_size=100))
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(LazyTable)
+        await settle(pilot, table)
+        gate.clear()
+        table.go_to_row(500_000)
+        await pilot.pause()
+        assert table.cursor_row == 500_000
+        assert all(set(line.split()) == {"…"} for line in lines(table)[1:-1])
+        gate.set()
+        await settle(pilot, table)
+        assert str(500_000) in " ".join(lines(table))
+
+
+@pytest.mark.asyncio
+async def test_end_on_a_million_rows_fetches_only_what_is_shown() -> None:
+    source = Source(1_000_000)
+    app = TableApp(Pager(source.fetch, page_size=100))
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(LazyTable)
+        await settle(pilot, table)
+        await pilot.press("end")
+        await settle(pilot, table)
+        assert table.cursor_row == 999_999
+        assert table.current_row["i"] == 999_999
+        assert len(source.sent) <= 3
+        visible = [line for line in lines(table)[1:] if line.strip()]
+        assert visible[-1].split()[0] == "999999"
+        await pilot.press("g")
+        assert table.cursor_row == 0
+        await pilot.press("G")
+        assert table.cursor_row == 999_999
+        await pilot.press("home")
+        await settle(pilot, table)
+        assert table.cursor_row == 0 and len(source.sent) <= 3  # pages still cached
+
+
+@pytest.mark.asyncio
+async def test_held_pagedown_does_not_fetch_every_page_passed() -> None:
+    source = Source(1_000_000)
+    app = TableApp(Pager(source.fetch, page_size=20))
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(LazyTable)
+        await settle(pilot, table)
+        # Held PageDown: 50 presses at key-repeat speed (Pilot.press waits too long per key).
+        driver = app._driver
+        assert driver is not None
+        for _ in range(50):
+            driver.send_message(events.Key("pagedown", None))
+            await asyncio.sleep(0.02)
+        await pilot.pause()
+        assert table.cursor_row > 50 * 20  # about 55 pages passed
+        await settle(pilot, table)
+        assert len(source.sent) <= 10
+        assert table.current_row["i"] == table.cursor_row
+
+
+@pytest.mark.asyncio
+async def test_pages_scrolled_past_are_cancelled_before_they_are_sent() -> None:
+    gate = asyncio.Event()
+    gate.set()
+    source = Source(1_000_000, gate=gate)
+    pager = Pager(source.fetch, page_size=100)
+    app = TableApp(pager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(LazyTable)
+        await settle(pilot, table)
+        gate.clear()  # fetches now wait "in the rate limiter"
+        table.go_to_row(500_000)
+        await pilot.pause(table.load_delay + 0.05)
+        first = pager.in_flight
+        assert first and table.loading
+        table.go_to_row(900_000)
+        await pilot.pause(table.load_delay + 0.05)
+        assert pager.in_flight and not (pager.in_flight & first)
+        gate.set()
+        await settle(pilot, table)
+        assert not {k * 100 for k in first} & set(source.sent)
+        assert table.current_row["i"] == 900_000
+
+
+@pytest.mark.asyncio
+async def test_server_text_is_rendered_literally() -> None:
+    names = {0: "[red]x[/] [bold]y", 1: "\x1b[31mred\x1b]52;c;aGk=\x07", 2: "a\nb\tc\r\x9b2J"}
+    source = Source(10, names=names)
+    app = TableApp(Pager(source.fetch))
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(LazyTable)
+        await settle(pilot, table)
+        await pilot.press("down")  # the cursor off row 0, so rows 0..2 share a plain style
+        text = lines(table)
+        assert "[red]x[/] [bold]y" in text[1]
+        assert f"{REPLACEMENT}[31mred{REPLACEMENT}]52;c;aGk={REPLACEMENT}" in text[2]
+        assert f"a b c {REPLACEMENT}2J" in text[3]
+        for y in (1, 2, 3):
+            strip = table.render_line(y)
+            assert all(ch >= " " and not 0x7F <= ord(ch) < 0xA0 for ch in strip.text)
+            even_odd = {seg.style for seg in strip if seg.text.strip()}
+            assert len(even_odd) == 1  # no markup or ANSI styled anything
+
+
+@pytest.mark.asyncio
+async def test_short_last_page_corrects_an_overstated_total() -> None:
+    source = Source(250, total=1000)
+    app = TableApp(Pager(source.fetch, page_size=100))
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(LazyTable)
+        await settle(pilot, table)
+        assert table.row_count == 1000
+        await pilot.press("end")
+        await settle(pilot, table)
+        assert (table.row_count, table.row_count_exact) == (250, True)
+        assert table.cursor_row == 249 and table.current_row["i"] == 249
+        counts = [(m.count, m.exact) for m in app.of_type(LazyTable.RowCountChanged)]
+        assert counts[0] == (1000, False) and counts[-1] == (250, True)
+        assert lines(table)[-1].split()[0] == "249"
+
+
+@pytest.mark.asyncio
+async def test_understated_total_grows_as_pages_say_more() -> None:
+    source = Source(1000, total=50)
+    app = TableApp(Pager(source.fetch, page_size=100))
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(LazyTable)
+        await settle(pilot, table)
+        assert table.row_count == 101 and not table.row_count_exact
+        for _ in range(12):
+            await pilot.press("end")
+            await settle(pilot, table)
+        assert (table.row_count, table.row_count_exact) == (1000, True)
+        assert table.cursor_row == 999
+
+
+@pytest.mark.asyncio
+async def test_load_failure_keeps_rows_and_retry_loads() -> None:
+    source = Source(1000)
+    app = TableApp(Pager(source.fetch, page_size=100))
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(LazyTable)
+        await settle(pilot, table)
+        source.fail_next = 1
+        table.go_to_row(550)  # rows 545..555 on screen: page 5 only
+        await settle(pilot, table)
+        failed = app.of_type(LazyTable.LoadFailed)
+        assert len(failed) == 1 and failed[0].page_index == 5
+        assert isinstance(failed[0].error, ServerError) and failed[0].error.status == 503
+        assert table.current_row is None
+        await pilot.press("down")  # moving does not hammer a failing server
+        await settle(pilot, table)
+        assert len(app.of_type(LazyTable.LoadFailed)) == 1
+        table.retry()
+        await settle(pilot, table)
+        assert table.current_row["i"] == 551
+        await pilot.press("home")
+        assert table.current_row["i"] == 0  # loaded before the failure, still there
+
+
+@pytest.mark.asyncio
+async def test_cursor_move_repaints_two_lines() -> None:
+    painted: list[int] = []
+
+    class CountingTable(LazyTable):
+        def render_line(self, y: int):  # type: ignore[no-untyped-def]
+            painted.append(y)
+            return super().render_line(y)
+
+    class CountingApp(TableApp):
+        def compose(self) -> ComposeResult:
+            yield CountingTable(self.columns, pager=self.pager)
+
+    source = Source(1000)
+    app = CountingApp(Pager(source.fetch))
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(LazyTable)
+        await settle(pilot, table)
+        painted.clear()
+        await pilot.press("down")
+        await pilot.pause()
+        assert sorted(set(painted)) == [1, 2]
+
+
+@pytest.mark.asyncio
+async def test_header_scrolls_sideways_with_the_body() -> None:
+    wide = [Column(f"Column {n}", 20, lambda r, n=n: f"v{n}-{r['i']}") for n in range(6)]
+    app = TableApp(Pager(Source(100).fetch), columns=wide)
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(LazyTable)
+        await settle(pilot, table)
+        assert table.virtual_size.width == 6 * 22
+        table.scroll_to(x=44, animate=False)
+        await pilot.pause()
+        assert lines(table)[0].split()[:2] == ["Column", "2"]
+        assert lines(table)[1].split()[0] == "v2-0"
+
+
+@pytest.mark.asyncio
+async def test_set_pager_resets_to_row_zero_of_the_new_list() -> None:
+    app = TableApp(Pager(Source(1000).fetch))
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(LazyTable)
+        await settle(pilot, table)
+        table.go_to_row(300)
+        await settle(pilot, table)
+        other = Source(5, names={0: "other list"})
+        table.set_pager(Pager(other.fetch))
+        assert table.cursor_row == 0
+        await settle(pilot, table)
+        assert (table.row_count, table.row_count_exact) == (5, True)
+        assert table.current_row["name"] == "other list"
+        assert other.sent == [0]
+        await pilot.press("end")
+        assert table.cursor_row == 4
+
+
+@pytest.mark.asyncio
+async def test_empty_list_and_go_to_row_clamps() -> None:
+    app = TableApp(Pager(Source(0, total=None).fetch))
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(LazyTable)
+        await settle(pilot, table)
+        assert (table.row_count, table.row_count_exact) == (0, True)
+        await pilot.press("end", "down", "pagedown")
+        assert table.cursor_row == 0 and table.current_row is None
+        table.go_to_row(10)
+        assert table.cursor_row == 0
+        assert lines(table)[1].strip() == ""
+
+
+@pytest.mark.asyncio
+async def test_scrolling_without_the_cursor_loads_what_is_shown() -> None:
+    source = Source(1_000_000)
+    app = TableApp(Pager(source.fetch, page_size=100))
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(LazyTable)
+        await settle(pilot, table)
+        table.scroll_to(y=700_000, animate=False)  # as the mouse wheel or scrollbar would
+        await settle(pilot, table)
+        assert table.cursor_row == 0
+        assert lines(table)[1].split()[0] == "700000"
+        await pilot.click(LazyTable, offset=(3, 2))  # the second row on screen
+        assert table.cursor_row == 700_001 and table.current_row["i"] == 700_001
+
+
+@pytest.mark.asyncio
+async def test_cursor_is_dimmer_without_focus() -> None:
+    app = TableApp(Pager(Source(10).fetch))
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(LazyTable)
+        await settle(pilot, table)
+        focused = next(iter(table.render_line(1))).style
+        table.blur()
+        await pilot.pause()
+        blurred = next(iter(table.render_line(1))).style
+        assert focused != blurred
+        plain_row = next(iter(table.render_line(2))).style
+        assert blurred != plain_row
