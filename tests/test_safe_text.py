@@ -27,7 +27,8 @@ from kore_tui.ui.safe_text import REPLACEMENT, clean, safe
         ("\x9b31m", f"{REPLACEMENT}31m"),  # C1 CSI
         ("\x00\x08\x7f", REPLACEMENT * 3),
         ("\x85", " "),  # NEL is a line break
-        ("\u202eevil", "\u202eevil"),  # bidi controls cannot make the terminal act
+        ("\u202eevil", "\ufffdevil"),  # bidi overrides would reorder (spoof) what is shown
+        ("a\u2066b\u2069c", "a\ufffdb\ufffdc"),
         ("\ud800x", f"{REPLACEMENT}x"),  # a lone surrogate from JSON
     ],
 )

@@ -34,6 +34,7 @@ async def walk_pages(
     pending: deque[tuple[int, asyncio.Task[Page[Any]]]] = deque()
     total: int | None = None
     learned = False
+    previous_rows: tuple[Any, ...] = ()
 
     def launch() -> None:
         nonlocal launch_at
@@ -66,6 +67,13 @@ async def walk_pages(
                     f"the server answered skip={page.skip} with rows already received when asked "
                     f"for skip={asked}; stopped instead of looping"
                 )
+            if page.rows and page.rows == previous_rows:
+                # A server that ignores `skip` and does not echo it serves the same page forever.
+                raise BadResponseError(
+                    f"the server answered the same rows again when asked for skip={asked}; "
+                    "stopped instead of looping"
+                )
+            previous_rows = page.rows
             next_skip = max(next_skip, page.end)
             if fresh:
                 yield dataclasses.replace(page, rows=fresh, skip=page.skip + start)

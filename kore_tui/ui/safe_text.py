@@ -7,7 +7,9 @@ was there: each control character becomes a visible U+FFFD, so ``"\\x1b[31m"`` s
 ``"�[31m"``; line breaks and tabs become a space so one value stays on one line. Markup needs no
 escaping here because callers never parse it: ``safe`` builds a plain ``Text``.
 
-Bidi controls and zero-width characters are left alone: they cannot make the terminal act.
+Bidi embedding, override and isolate controls become U+FFFD too: they cannot make the terminal
+act, but they reorder what it shows ("Trojan Source"), so an id or a number could be spoofed.
+Zero-width characters are left alone.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ _SPACES = "\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u2028\u2029"
 _TABLE: dict[int, str] = {code: REPLACEMENT for code in range(0x20)}
 _TABLE.update({code: REPLACEMENT for code in range(0x7F, 0xA0)})  # DEL and the C1 set
 _TABLE.update({ord(ch): " " for ch in _SPACES})
+_TABLE.update({code: REPLACEMENT for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})  # bidi
 
 # JSON may carry lone surrogates ("\ud800"); they cannot be encoded for the terminal.
 _SURROGATES = re.compile("[\ud800-\udfff]")

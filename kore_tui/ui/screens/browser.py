@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
@@ -19,9 +19,9 @@ from kore_tui.ui.screens.prompt import GoToRowPrompt
 from kore_tui.ui.widgets.contact_view import ContactView
 
 
-def title_text(text: str) -> str:
-    """Titles and tab labels parse markup: server text goes in cleaned and escaped."""
-    return escape(clean(text))
+def tab_label(text: str) -> Content:
+    """Tab labels parse a str as markup: server text goes in as Content, never parsed."""
+    return Content(clean(text))
 
 
 class BrowserScreen(Screen[None]):
@@ -50,7 +50,7 @@ class BrowserScreen(Screen[None]):
             if self.list_id:
                 list_id = self.list_id
                 name = self.contact_list.name if self.contact_list and self.contact_list.name else list_id
-                with TabPane(title_text(f"1 List: {name}"), id="list"):
+                with TabPane(tab_label(f"1 List: {name}"), id="list"):
                     yield ContactView(
                         lambda skip, limit: client.list_contacts_page(stream, list_id, skip, limit),
                         LIST_COLUMNS, LIST_FIELD_ORDER, clock=clock, noun="contacts in this list",
@@ -74,9 +74,9 @@ class BrowserScreen(Screen[None]):
         label = stream.label if stream else self.stream_id
         if self.list_id:
             name = self.contact_list.name if self.contact_list and self.contact_list.name else self.list_id
-            self.title = title_text(f"{label} · {name}")
+            self.title = clean(f"{label} · {name}")  # the Header shows titles as plain text
         else:
-            self.title = title_text(f"{label} · directory")
+            self.title = clean(f"{label} · directory")
 
     @work(exclusive=True, group="list-name")
     async def find_list_name(self) -> None:
@@ -89,7 +89,7 @@ class BrowserScreen(Screen[None]):
         if found is not None:
             self.contact_list = found
             self._set_title()
-            self.query_one(TabbedContent).get_tab("list").label = title_text(f"1 List: {found.name or found.id}")
+            self.query_one(TabbedContent).get_tab("list").label = tab_label(f"1 List: {found.name or found.id}")
 
     def current_view(self) -> ContactView:
         tabs = self.query_one(TabbedContent)

@@ -9,7 +9,9 @@ from textual.app import ComposeResult
 from textual.containers import Container
 from textual.widget import Widget
 
+from kore_tui.api.errors import ApiError
 from kore_tui.paging import Fetch, Pager
+from kore_tui.ui.safe_text import clean
 from kore_tui.ui.widgets.detail_pane import DetailPane
 from kore_tui.ui.widgets.lazy_table import Column, LazyTable
 from kore_tui.ui.widgets.status_line import StatusLine
@@ -95,8 +97,7 @@ class ContactView(Container):
     def on_lazy_table_load_failed(self, event: LazyTable.LoadFailed) -> None:
         event.stop()
         self.last_error = event.error
-        kind = getattr(event.error, "kind", type(event.error).__name__)
-        self.status.show(error=f"{kind}: {event.error}")
+        self.status.show(error=short_error(event.error))
         self._show_position()
 
     def _show_position(self) -> None:
@@ -107,6 +108,19 @@ class ContactView(Container):
         else:
             position = f"row {table.cursor_row + 1:,} of {count:,}"
         self.status.show(position=position, activity="loading…" if table.loading and count else "")
+
+
+def error_kind(error: Exception) -> str:
+    return getattr(error, "kind", type(error).__name__)
+
+
+def short_error(error: Exception) -> str:
+    """What fits a status line: the status and the server's words, else the error's sentence."""
+    if isinstance(error, ApiError) and error.status is not None and error.server_message:
+        return f"{error.status}: {error.server_message}"
+    if isinstance(error, ApiError) and error.status is not None:
+        return f"{error.kind} ({error.status})"
+    return f"{error_kind(error)}: {error}"
 
 
 def contact_view_of(widget: Widget) -> ContactView | None:

@@ -1,0 +1,155 @@
+"""The app in known states on the demo server: one scene per screen, for snapshot tests and for
+``screenshots/make.py``. Scenes are blink-proof: cursor blink off, the clock pinned, TZ=UTC.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import keyring
+from keyring.backends.fail import Keyring as FailKeyring
+from textual.pilot import Pilot
+
+from kore_tui.config import Config, Profile, Stream, save_config
+from kore_tui.demo.server import DemoServer, Fault
+from kore_tui.ui.app import KoreTuiApp
+from kore_tui.ui.widgets.lazy_table import LazyTable
+
+PINNED_NOW = 1_768_478_400.0  # 2026-01-15T12:00:00Z: relative ages in snapshots never drift
+
+
+def pinned_clock() -> float:
+    return PINNED_NOW
+
+
+async def settle(pilot: Pilot, quiet_rounds: int = 3) -> None:
+    """Wait until no worker runs and no table is loading, several checks in a row."""
+    app = pilot.app
+    quiet = 0
+    for _ in range(200):
+        await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+        busy = len(app.workers) > 0 or any(t.loading for t in app.screen.query(LazyTable))
+        quiet = 0 if busy else quiet + 1
+        if quiet >= quiet_rounds:
+            return
+    raise TimeoutError("the app did not settle")
+
+
+def demo_app(**kw: object) -> KoreTuiApp:
+    return KoreTuiApp(demo=True, clock=pinned_clock, animate=False, **kw)  # type: ignore[arg-type]
+
+
+def press(*keys: str) -> Callable[[Pilot], Awaitable[None]]:
+    async def steps(pilot: Pilot) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return steps
+
+
+async def _error_then_end(pilot: Pilot) -> None:
+    await settle(pilot)
+    server = pilot.app.demo_server  # type: ignore[attr-defined]
+    server.inject(Fault(status=500, message="[red]Database[/] is \x1b[31mdown", path_contains="getAllContacts", times=None))
+    for key in ("colon", "9", "5", "enter"):  # rows 90-99 are loaded, 100 on are not
+        await pilot.press(key)
+    await settle(pilot)
+
+
+@contextlib.contextmanager
+def _no_keyring() -> Iterator[None]:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FailKeyring())
+    try:
+        yield
+    finally:
+        keyring.set_keyring(previous)
+
+
+@contextlib.contextmanager
+def _saved_profiles(server_holder: list[DemoServer]) -> Iterator[None]:
+    """Two saved profiles pointing at a demo server, the secret from the environment."""
+    server = DemoServer().start()
+    server_holder.append(server)
+    config = Config(default_profile="support-eu")
+    for name in ("support-eu", "sales-us"):
+        config.profiles[name] = Profile(name, server.url, server.account_id, server.client_id,
+                                        streams=[Stream("st-demo-sales", "Sales", 2.0), Stream("st-demo-support", "Support", 1.0)])
+    save_config(config)
+    old = os.environ.get("KORE_CLIENT_SECRET")
+    os.environ["KORE_CLIENT_SECRET"] = server.secret
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("KORE_CLIENT_SECRET", None)
+        else:
+            os.environ["KORE_CLIENT_SECRET"] = old
+        server.stop()
+
+
+@dataclass
+class Scene:
+    name: str
+    make_app: Callable[[], KoreTuiApp]
+    steps: Callable[[Pilot], Awaitable[None]] = field(default=lambda pilot: settle(pilot))
+    context: Callable[[], contextlib.AbstractContextManager[None]] = contextlib.nullcontext
+
+    @contextlib.contextmanager
+    def prepared(self) -> Iterator[None]:
+        """Run with UTC local time and whatever the scene needs around it."""
+        old_tz = os.environ.get("TZ")
+        os.environ["TZ"] = "UTC"
+        time.tzset()
+        try:
+            with self.context():
+                yield
+        finally:
+            if old_tz is None:
+                os.environ.pop("TZ", None)
+            else:
+                os.environ["TZ"] = old_tz
+            time.tzset()
+
+
+_servers: list[DemoServer] = []
+
+SCENES: list[Scene] = [
+    Scene("profile-first-run", lambda: KoreTuiApp(clock=pinned_clock, animate=False)),
+    Scene(
+        "profile-no-keyring",
+        lambda: KoreTuiApp(profile_name="support-eu", clock=pinned_clock, animate=False),
+        press("ctrl+s"),
+        context=lambda: _no_keyring_with_profile(),
+    ),
+    Scene("picker", demo_app),
+    Scene("picker-filtered", demo_app, press("tab", "tab", "r", "e", "n")),
+    Scene("profile-switcher", lambda: KoreTuiApp(clock=pinned_clock, animate=False), press("ctrl+o"),
+          context=lambda: _saved_profiles(_servers)),
+    Scene("browser-list", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1k"), press("down", "down", "down")),
+    Scene("browser-directory", lambda: demo_app(stream_id="st-demo-sales"), press(*["down"] * 7)),
+    Scene("browser-hostile", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-hostile"), press("down", "J")),
+    Scene("browser-million-end", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1m"), press("end")),
+    Scene("browser-error", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1k"), _error_then_end),
+    Scene("go-to-row", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1k"), press("colon", "4", "2")),
+    Scene("help", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1k"), press("question_mark")),
+]
+
+
+@contextlib.contextmanager
+def _no_keyring_with_profile() -> Iterator[None]:
+    """A saved profile whose secret cannot be read: no keyring backend, no KORE_CLIENT_SECRET."""
+    config = Config(default_profile="support-eu")
+    config.profiles["support-eu"] = Profile("support-eu", "https://de-platform.kore.ai", "acct-1", "cs-1",
+                                            streams=[Stream("st-1", "Support")])
+    save_config(config)
+    with _no_keyring():
+        yield
