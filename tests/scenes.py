@@ -106,17 +106,20 @@ class Scene:
     @contextlib.contextmanager
     def prepared(self) -> Iterator[None]:
         """Run with UTC local time and whatever the scene needs around it."""
-        old_tz = os.environ.get("TZ")
-        os.environ["TZ"] = "UTC"
+        # Pinned: local time, and the state dir whose log path the help screen shows.
+        pinned = {"TZ": "UTC", "XDG_STATE_HOME": "/tmp/kore-tui-scenes/state"}
+        saved = {key: os.environ.get(key) for key in pinned}
+        os.environ.update(pinned)
         time.tzset()
         try:
             with self.context():
                 yield
         finally:
-            if old_tz is None:
-                os.environ.pop("TZ", None)
-            else:
-                os.environ["TZ"] = old_tz
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
             time.tzset()
 
 
@@ -131,7 +134,7 @@ SCENES: list[Scene] = [
         context=lambda: _no_keyring_with_profile(),
     ),
     Scene("picker", demo_app),
-    Scene("picker-filtered", demo_app, press("tab", "tab", "r", "e", "n")),
+    Scene("picker-filtered", demo_app, press("tab", "tab", "s", "u", "r")),
     Scene("profile-switcher", lambda: KoreTuiApp(clock=pinned_clock, animate=False), press("ctrl+o"),
           context=lambda: _saved_profiles(_servers)),
     Scene("browser-list", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1k"), press("down", "down", "down")),

@@ -31,7 +31,6 @@ class BrowserScreen(Screen[None]):
         Binding("2", "view('directory')", "Directory", show=False),
         Binding("tab", "next_view", "Switch view", show=False),
         Binding("r", "retry", "Retry/refresh"),
-        Binding("d", "toggle_detail", "Detail"),
         Binding("colon,ctrl+g", "go_to_row", "Go to row", key_display=":"),
     ]
 
@@ -114,7 +113,7 @@ class BrowserScreen(Screen[None]):
         self.current_view().retry()
 
     def action_toggle_detail(self) -> None:
-        self.current_view().toggle_detail()
+        self.current_view().action_toggle_detail()
 
     def action_go_to_row(self) -> None:
         view = self.current_view()

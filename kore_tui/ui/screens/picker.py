@@ -68,7 +68,7 @@ class PickerScreen(Screen[None]):
                 yield StreamList(id="streams")
             with Vertical(id="lists-pane"):
                 yield Label("Contact lists", classes="pane-title", id="lists-title")
-                yield Input(placeholder="type to filter lists", id="list-filter")
+                yield Input(placeholder="type to filter lists", id="list-filter", select_on_focus=False)
                 yield ContactListList(id="lists")
         yield StatusLine(id="picker-status")
         yield Footer()

@@ -39,7 +39,7 @@ class ProfileScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+t", "test", "Test connection"),
         Binding("ctrl+s", "save", "Save"),
-        Binding("ctrl+u", "session_only", "Use for this session", show=False),
+        Binding("ctrl+l", "session_only", "Session only", show=False),
         Binding("escape", "cancel", "Cancel"),
     ]
 
@@ -171,7 +171,7 @@ class ProfileScreen(Screen[None]):
         except KeyringUnavailable as exc:
             self.keyring_failed = True
             self.query_one("#session-only").remove_class("-hidden")
-            self._say(f"{exc} Or press ctrl+u to use the secret for this session only "
+            self._say(f"{exc} Or press ctrl+l to use the secret for this session only "
                       "(the rest of the profile is saved).", "yellow")
             self.app.save_profile(profile)  # type: ignore[attr-defined]
             return

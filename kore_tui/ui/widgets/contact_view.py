@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Container
 from textual.widget import Widget
 
@@ -21,6 +22,11 @@ PAGE_SIZE = 100  # asked for; the server may serve fewer and the pager adapts
 
 class ContactView(Container):
     """A table of one endpoint's contacts. ``fetch(skip, limit)`` loads a page."""
+
+    BINDINGS = [
+        Binding("d", "toggle_detail", "Detail"),
+        Binding("J", "toggle_raw", "Raw JSON"),
+    ]
 
     def __init__(
         self,
@@ -61,8 +67,12 @@ class ContactView(Container):
     def focus_table(self) -> None:
         self.table.focus()
 
-    def toggle_detail(self) -> None:
+    def action_toggle_detail(self) -> None:
         self.detail.display = not self.detail.display
+
+    def action_toggle_raw(self) -> None:
+        self.detail.display = True
+        self.detail.action_toggle_raw()
 
     def retry(self) -> None:
         """After an error: ask again for what failed; otherwise refresh from the server."""

@@ -10,7 +10,6 @@ from typing import Any
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -44,8 +43,6 @@ def parse_timestamp(value: str) -> dt.datetime | None:
 
 class DetailPane(VerticalScroll, can_focus=True):
     """Shows one row's ``raw`` mapping: documented fields first, then any others."""
-
-    BINDINGS = [Binding("J", "toggle_raw", "Raw JSON")]
 
     DEFAULT_CSS = """
     DetailPane { padding: 0 1; }

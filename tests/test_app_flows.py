@@ -1,0 +1,172 @@
+"""Pilot tests of the app's flows, over real HTTP against the demo server."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import keyring
+import pytest
+from keyring.backends.fail import Keyring as FailKeyring
+from textual.widgets import Input, TabbedContent
+
+from kore_tui.config import config_path, load_config
+from kore_tui.demo import data
+from kore_tui.demo.server import DemoServer, Fault
+from kore_tui.ui.app import KoreTuiApp
+from kore_tui.ui.screens.browser import BrowserScreen
+from kore_tui.ui.screens.picker import PickerScreen
+from kore_tui.ui.screens.profile import ProfileScreen
+from kore_tui.ui.widgets.contact_view import ContactView
+from kore_tui.ui.widgets.detail_pane import DetailPane
+from kore_tui.ui.widgets.lazy_table import LazyTable
+from tests.scenes import pinned_clock, settle
+
+SALES = data.STREAMS[0]
+
+
+@pytest.fixture
+def no_keyring():
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FailKeyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def list_skips(server: DemoServer, list_id: str) -> Counter[int]:
+    return Counter(int(r.query.get("skip", 0)) for r in server.requests_to(f"/contactList/{list_id}/getAllContacts"))
+
+
+async def test_first_run_profile_picker_list_detail(demo_server: DemoServer, no_keyring: None) -> None:
+    app = KoreTuiApp(clock=pinned_clock, animate=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ProfileScreen)
+        values = {
+            "name": "work", "host": demo_server.url, "account_id": demo_server.account_id,
+            "client_id": demo_server.client_id, "secret": demo_server.secret, "streams": SALES.id,
+        }
+        for key, value in values.items():
+            app.screen.query_one(f"#field-{key}", Input).value = value
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert "Connected" in str(app.screen.query_one("#profile-result").render())
+
+        await pilot.press("ctrl+s")  # no keyring here: the screen offers the session-only way out
+        await settle(pilot)
+        assert isinstance(app.screen, ProfileScreen)
+        assert "KORE_CLIENT_SECRET" in str(app.screen.query_one("#profile-result").render())
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+
+        assert isinstance(app.screen, PickerScreen)
+        lists = app.screen.query_one("#lists")
+        assert lists.option_count == len(SALES.lists)
+        lists.focus()
+        await pilot.press("enter")  # the first list: cl-demo-1k
+        await settle(pilot)
+
+        assert isinstance(app.screen, BrowserScreen)
+        assert app.screen.list_id == SALES.lists[0].id
+        await pilot.press("down", "down")
+        await settle(pilot)
+        detail = app.screen.query_one(DetailPane)
+        assert detail.row is not None
+        assert detail.row["_id"] == data.list_contact(SALES, SALES.lists[0], 2)["_id"]
+
+    saved = config_path().read_text()
+    assert "work" in saved and demo_server.url in saved
+    assert demo_server.secret not in saved  # the secret never reaches the file
+    assert load_config().profiles["work"].streams[0].id == SALES.id
+
+
+async def test_switching_views_keeps_each_table() -> None:
+    app = KoreTuiApp(demo=True, clock=pinned_clock, animate=False, stream_id=SALES.id, list_id="cl-demo-1k")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        tabs = app.screen.query_one(TabbedContent)
+        assert tabs.active == "list"
+        await pilot.press("down", "down", "down")
+        await pilot.press("2")
+        await settle(pilot)
+        assert tabs.active == "directory"
+        directory = app.screen.current_view()
+        assert app.focused is directory.table
+        assert directory.table.current_row.id == data.directory_contact(SALES, 0)["id"]
+        await pilot.press("tab")
+        await settle(pilot)
+        assert tabs.active == "list"
+        assert app.screen.current_view().table.cursor_row == 3  # the list view kept its place
+
+
+async def test_scrolling_to_the_end_requests_each_page_once() -> None:
+    app = KoreTuiApp(demo=True, clock=pinned_clock, animate=False, stream_id=SALES.id, list_id="cl-demo-1k",
+                     demo_knobs={"latency": 0.0})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(LazyTable)
+        for _ in range(200):
+            if table.cursor_row >= 999:
+                break
+            await pilot.press("pagedown")
+            await pilot.pause(0.01)
+        await settle(pilot)
+        assert table.cursor_row == 999
+        # and back up again: everything asked for is cached or asked once more at most once
+        skips = list_skips(app.demo_server, "cl-demo-1k")
+        assert sorted(skips) == list(range(0, 1000, 100))
+        assert set(skips.values()) == {1}, skips
+
+
+async def test_error_then_r_keeps_rows_and_recovers() -> None:
+    app = KoreTuiApp(demo=True, clock=pinned_clock, animate=False, stream_id=SALES.id, list_id="cl-demo-1k")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(ContactView)
+        table = view.table
+        first = table.current_row
+        server = app.demo_server
+        server.inject(Fault(status=500, message="[red]boom[/]", path_contains="getAllContacts", times=None))
+        for key in ("colon", "4", "5", "0", "enter"):
+            await pilot.press(key)
+        await settle(pilot)
+        assert table.cursor_row == 449
+        assert table.current_row is None  # its page failed
+        assert view.last_error is not None
+        line = str(view.status.render())
+        assert "500" in line and "[red]boom[/]" in line  # the server's words, literally
+        assert table.pager.get_row(0) == first  # rows already loaded are kept
+
+        server.clear_faults()
+        await pilot.press("r")
+        await settle(pilot)
+        assert view.last_error is None
+        assert table.current_row.id == data.list_contact(SALES, SALES.lists[0], 449)["_id"]
+        assert "500" not in str(view.status.render())
+
+
+async def test_deep_link_to_the_directory_and_unknown_stream() -> None:
+    app = KoreTuiApp(demo=True, clock=pinned_clock, animate=False, stream_id="st-nope")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, BrowserScreen)
+        view = app.screen.current_view()
+        assert view.last_error is not None
+        assert "Stream not found: st-nope" in str(view.status.render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+
+
+async def test_hostile_values_render_literally() -> None:
+    app = KoreTuiApp(demo=True, clock=pinned_clock, animate=False, stream_id=SALES.id, list_id="cl-demo-hostile")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(LazyTable)
+        text = "\n".join(table.render_line(y).text for y in range(table.size.height))
+        assert "[/]" in text and "[red]x" in text  # markup shown, not applied
+        assert "\x1b" not in text and "\x07" not in text  # no escape reaches the terminal
+        await pilot.press("down", "J")
+        await settle(pilot)
+        detail = app.screen.query_one(DetailPane)
+        assert detail.raw_mode
+        assert "\x1b" not in str(detail.query_one("Static").render())
