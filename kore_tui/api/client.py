@@ -46,6 +46,8 @@ from kore_tui.api.pacing import RequestBudget, shared_budget
 log = logging.getLogger("kore_tui.http")
 
 RETRY_STATUSES = frozenset({502, 503, 504})
+# A Retry-After longer than this is not slept through: the caller hears when to come back.
+MAX_RETRY_AFTER = 60.0
 MAX_SERVER_MESSAGE = 300
 
 
@@ -68,19 +70,19 @@ class Connection:
 
 def normalize_host(host: str) -> str:
     """``platform.kore.ai`` -> ``https://platform.kore.ai``; refuse http:// unless loopback."""
-    host = host.strip().rstrip("/")
-    if not host:
+    host = host.strip()
+    if not host.rstrip("/"):
         raise InsecureURLError("no host is configured")
     if "://" not in host:
         host = "https://" + host
-    parts = urlsplit(host)
+    parts = urlsplit(host.rstrip("/") if not host.endswith("://") else host)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InsecureURLError(f"not an http(s) URL: {host}")
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise InsecureURLError(
             f"refusing plain http:// to {parts.hostname}: only loopback hosts may skip TLS; use https://"
         )
-    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
 
 
 def is_loopback(hostname: str) -> bool:
@@ -92,8 +94,10 @@ def is_loopback(hostname: str) -> bool:
         return False
 
 
-def segment(value: str) -> str:
+def segment(value: str, what: str = "id") -> str:
     """An id as one URL path segment: ``/``, ``?``, ``#`` and friends cannot change the path."""
+    if not value:
+        raise ClientRequestError(f"no {what} given")
     quoted = quote(value, safe="")
     if quoted in (".", ".."):
         # A bare dot segment would be resolved away (RFC 3986 normalization) and change the path.
@@ -186,7 +190,7 @@ class KoreClient:
 
     async def contact_lists(self, stream_id: str) -> list[ContactList]:
         """The stream's campaign contact lists (``getAllListDetails``, type ``call``)."""
-        path = f"/campaign/api/v2/public/{segment(stream_id)}/campaign/contactList/getAllListDetails"
+        path = f"/campaign/api/v2/public/{segment(stream_id, 'stream id')}/campaign/contactList/getAllListDetails"
         body = await self._send(
             "POST",
             path,
@@ -201,8 +205,8 @@ class KoreClient:
     ) -> Page[CampaignContact]:
         """One page of a contact list's contacts (API v2 ``getAllContacts``)."""
         path = (
-            f"/campaign/api/v2/public/{segment(stream_id)}/campaign/contactList/"
-            f"{segment(list_id)}/getAllContacts"
+            f"/campaign/api/v2/public/{segment(stream_id, 'stream id')}/campaign/contactList/"
+            f"{segment(list_id, 'contact list id')}/getAllContacts"
         )
         body = await self._send(
             "GET",
@@ -218,7 +222,7 @@ class KoreClient:
         self, stream_id: str, skip: int = 0, limit: int = 100
     ) -> Page[DirectoryContact]:
         """One page of the stream's contacts directory (agentassist API v1)."""
-        path = f"/agentassist/api/v1/public/{segment(stream_id)}/contacts"
+        path = f"/agentassist/api/v1/public/{segment(stream_id, 'stream id')}/contacts"
         body = await self._send(
             "GET",
             path,
@@ -291,13 +295,14 @@ class KoreClient:
                 raise self._error(AuthError, response, path, hint=_AUTH_HINT)
             if status == 429:
                 retry_after = retry_after_seconds(response)
-                if attempt < self.connection.max_retries:
+                if attempt < self.connection.max_retries and (retry_after or 0) <= MAX_RETRY_AFTER:
                     delay = retry_after if retry_after is not None else self._backoff(attempt)
                     self.budget.penalize(delay)
                     await self._wait("rate limited (429)", delay)
                     attempt += 1
                     continue
-                err = self._error(RateLimitedError, response, path)
+                hint = f"The server asks to wait {retry_after:.0f} s" if retry_after else ""
+                err = self._error(RateLimitedError, response, path, hint=hint)
                 err.retry_after = retry_after
                 raise err
             if status in RETRY_STATUSES and attempt < self.connection.max_retries:
