@@ -9,7 +9,9 @@ import argparse
 import asyncio
 import contextlib
 import getpass
+import json
 import os
+import time
 import sys
 import threading
 from collections.abc import Iterator, Sequence
@@ -19,10 +21,12 @@ from typing import TextIO
 from kore_tui import __version__
 from kore_tui.api.client import KoreClient
 from kore_tui.api.errors import ApiError
+from kore_tui.api.models import DirectoryContact
 from kore_tui.config import (
     KNOWN_HOSTS,
     ConfigError,
     Profile,
+    exposure_warning,
     load_config,
     parse_max_rpm,
     save_config,
@@ -32,7 +36,8 @@ from kore_tui.credentials import KeyringUnavailable, delete_secret, load_secret,
 from kore_tui.demo.data import STREAMS
 from kore_tui.demo.server import DemoServer
 from kore_tui.export import CAMPAIGN_FIELDS, DIRECTORY_FIELDS, FORMATS, RowWriter, export_rows
-from kore_tui.session import Settings, demo_profile, make_client, setup_logging, start_demo
+from kore_tui.lookup import DEFAULT_MAX_ROWS, LookupError_, LookupResult, find_phone
+from kore_tui.session import Settings, demo_profile, make_client, open_cache, setup_logging, start_demo
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -50,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--max-rpm", default=argparse.SUPPRESS, metavar="N", help="request budget per minute (default 60, KORE_MAX_RPM; 0 = off)")
     common.add_argument("--timeout", type=float, default=argparse.SUPPRESS, metavar="SECONDS", help="per-request timeout (default 30)")
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="log at debug level")
+    common.add_argument("--no-cache", action="store_true", default=argparse.SUPPRESS,
+                        help="keep fetched rows in memory only, not in the local cache")
 
     parser = argparse.ArgumentParser(
         prog="kore-tui", parents=[common],
@@ -72,6 +79,17 @@ def build_parser() -> argparse.ArgumentParser:
     lists = sub.add_parser("lists", parents=[common], help="print the stream's contact lists")
     lists.add_argument("--stream", required=True)
 
+    find = sub.add_parser("find", parents=[common], help="find a phone number in the stream's directory and lists")
+    find.add_argument("phone", help="the number; any format, matched by its digits")
+    find.add_argument("--stream", required=True)
+    find.add_argument("--list", dest="lists", action="append", metavar="LIST_ID", help="search only this list (repeatable)")
+    find.add_argument("--refresh", action="store_true", help="fetch everything again, ignoring the cache")
+    find.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS, help="skip lists larger than this")
+    find.add_argument("--json", action="store_true", help="print the answer as JSON")
+
+    cache = sub.add_parser("cache", parents=[common], help="the local cache of fetched rows")
+    cache.add_argument("action", choices=("info", "clear"))
+
     sub.add_parser("profiles", parents=[common], help="list the configured profiles")
     sub.add_parser("login", parents=[common], help="create or update a profile; the secret goes to the OS keyring")
     sub.add_parser("logout", parents=[common], help="remove a profile's secret from the OS keyring")
@@ -92,6 +110,7 @@ class Options:
     demo: bool
     settings: Settings
     debug: bool
+    no_cache: bool = False
 
 
 def _options(args: argparse.Namespace) -> Options:
@@ -104,6 +123,7 @@ def _options(args: argparse.Namespace) -> Options:
             timeout=getattr(args, "timeout", 30.0),
         ),
         debug=getattr(args, "debug", False),
+        no_cache=getattr(args, "no_cache", False),
     )
 
 
@@ -128,6 +148,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(cmd_lists(args, options))
         if command == "export":
             return asyncio.run(cmd_export(args, options))
+        if command == "find":
+            return asyncio.run(cmd_find(args, options))
+        if command == "cache":
+            return cmd_cache(args, options)
         parser.error(f"unknown command {command}")
     except KeyboardInterrupt:
         print("kore-tui: interrupted", file=sys.stderr)
@@ -136,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader (e.g. `| head`) left; say nothing more to a closed pipe.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (CliError, ConfigError, KeyringUnavailable) as exc:
+    except (CliError, ConfigError, KeyringUnavailable, LookupError_) as exc:
         _fail(str(exc))
     except ApiError as exc:
         _fail(f"{exc.kind}: {exc}")
@@ -146,7 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(message: str) -> None:
-    print(f"kore-tui: {message}", file=sys.stderr)
+    # Errors quote the server: its escape sequences and line breaks must not reach the terminal.
+    print(f"kore-tui: {_printable(message)}", file=sys.stderr)
 
 
 @contextlib.contextmanager
@@ -159,7 +184,10 @@ def connected(options: Options) -> Iterator[tuple[Profile, str]]:
         finally:
             server.stop()
         return
-    profile = select_profile(load_config(), options.profile)
+    config = load_config()
+    if warning := exposure_warning(config.path):
+        print(f"kore-tui: warning: {warning}", file=sys.stderr)
+    profile = select_profile(config, options.profile)
     if profile is None:
         raise CliError("no profile is configured: run `kore-tui login`, set KORE_HOST, KORE_ACCOUNT_ID, "
                        "KORE_CLIENT_ID and KORE_CLIENT_SECRET, or try `kore-tui --demo`")
@@ -231,13 +259,13 @@ class _ProgressLine:
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
 
-    def __call__(self, rows: int, total: int | None) -> None:
+    def __call__(self, rows: int, total: int | None, label: str = "") -> None:
         if total:
             share = min(1.0, rows / total)
             bar = "#" * int(share * 30)
-            self.stream.write(f"\r[{bar:<30}] {rows:,} / {total:,} rows ({share:.0%})")
+            self.stream.write(f"\r\x1b[K{label}[{bar:<30}] {rows:,} / {total:,} rows ({share:.0%})")
         else:
-            self.stream.write(f"\r{rows:,} rows")
+            self.stream.write(f"\r\x1b[K{label}{rows:,} rows")
         self.stream.flush()
 
     def done(self) -> None:
@@ -247,6 +275,90 @@ class _ProgressLine:
 def _printable(text: str) -> str:
     """Server text for a terminal: control characters (escape sequences) shown as `?`."""
     return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
+async def cmd_find(args: argparse.Namespace, options: Options) -> int:
+    with connected(options) as (profile, secret):
+        cache = open_cache(enabled=not options.no_cache and (options.demo or load_config().cache))
+        progress = _ProgressLine(sys.stderr) if sys.stderr.isatty() and not args.json else None
+        try:
+            async with make_client(profile, secret, options.settings) as client:
+                result = await find_phone(
+                    client, cache, profile.name, args.stream, args.phone, refresh=args.refresh,
+                    max_rows=args.max_rows, only_lists=args.lists,
+                    on_progress=(lambda name, rows, total: progress(rows, total, f"{_printable(name)}: ")) if progress else None,
+                )
+        finally:
+            if progress:
+                progress.done()
+            cache.close()
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(describe_lookup(result))
+    return 0
+
+
+def describe_lookup(result: LookupResult, now: float | None = None) -> str:
+    """The lookup's answer as lines a person reads."""
+    now = time.time() if now is None else now
+    lines = [f"{_printable(result.phone)} (digits {result.digits}) in stream {_printable(result.stream)}:"]
+    directory = result.directory
+    if directory.matches:
+        for pos, raw in directory.matches:
+            contact = DirectoryContact.from_json(raw)
+            lines.append(f"  directory: {_printable(contact.display_name or '(no name)')} · "
+                         f"{_printable(contact.phone_number or '')} · {_printable(contact.status or '-')} · id {_printable(contact.id or '-')}")
+    else:
+        lines.append("  directory: no contact with this number")
+    holding = result.lists_with_number
+    lines.append(f"  on {len(holding)} of {sum(1 for v in result.lists if not v.skipped)} contact lists searched"
+                 + (":" if holding else ""))
+    for view in holding:
+        rows = ", ".join(f"row {pos + 1:,}" for pos, _ in view.matches[:5])
+        more = f" and {len(view.matches) - 5} more" if len(view.matches) > 5 else ""
+        lines.append(f"    {_printable(view.list_id)}  {_printable(view.name)}  ({rows}{more})")
+    lines.append("  searched:")
+    for view in [directory, *result.lists]:
+        label = _printable(view.list_id or "directory")
+        if view.skipped:
+            lines.append(f"    {label}: skipped ({view.skipped}; --max-rows to include)")
+        else:
+            age = "" if view.fetched_at is None else f", {_age(now - view.fetched_at)}"
+            lines.append(f"    {label}: {view.rows:,} rows from {view.source}{age}")
+    lines.append(f"  requests sent: {result.requests}")
+    return "\n".join(lines)
+
+
+def _age(seconds: float) -> str:
+    if seconds < 60:
+        return "fetched just now"
+    if seconds < 3600:
+        return f"fetched {seconds / 60:.0f} min ago"
+    return f"fetched {seconds / 3600:.1f} h ago"
+
+
+def cmd_cache(args: argparse.Namespace, options: Options) -> int:
+    cache = open_cache(enabled=True)
+    try:
+        if args.action == "clear":
+            removed = cache.clear(options.profile)
+            whose = f" of profile {options.profile!r}" if options.profile else ""
+            print(f"removed {removed:,} cached rows{whose} from {cache.path}")
+            return 0
+        views = cache.info()
+        print(f"cache: {cache.path}")
+        if not views:
+            print("  empty")
+        now = time.time()
+        for profile, stream, list_id, rows, oldest, _newest in views:
+            if options.profile and profile != options.profile:
+                continue
+            age = "" if oldest is None else f", oldest {_age(now - oldest).removeprefix('fetched ')}"
+            print(f"  {_printable(profile)} / {_printable(stream)} / {_printable(list_id or 'directory')}: {rows:,} rows{age}")
+    finally:
+        cache.close()
+    return 0
 
 
 def cmd_profiles() -> int:
@@ -338,6 +450,7 @@ def run_app(args: argparse.Namespace, options: Options) -> int:
         settings=options.settings,
         stream_id=args.stream,
         list_id=args.list_id,
+        no_cache=options.no_cache,
     )
     app.run()
     return app.return_code or 0

@@ -88,6 +88,7 @@ class Profile:
 class Config:
     profiles: dict[str, Profile] = field(default_factory=dict)
     default_profile: str = ""
+    cache: bool = True  # keep fetched rows in the local cache (`cache = false` turns it off)
     path: Path | None = None
 
 
@@ -112,14 +113,16 @@ def load_config(path: Path | None = None) -> Config:
     for name, item in (raw.get("profiles") or {}).items():
         if isinstance(item, Mapping):
             profiles[name] = _profile_from_toml(name, item)
-    return Config(profiles=profiles, default_profile=str(raw.get("default_profile", "")), path=path)
+    cache = raw.get("cache", True)
+    return Config(profiles=profiles, default_profile=str(raw.get("default_profile", "")),
+                  cache=cache if isinstance(cache, bool) else True, path=path)
 
 
 def save_config(config: Config, path: Path | None = None) -> Path:
     """Write atomically (temp file + rename), readable by the owner only."""
     path = path or config.path or config_path()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    doc: dict[str, Any] = {"default_profile": config.default_profile, "profiles": {}}
+    doc: dict[str, Any] = {"default_profile": config.default_profile, "cache": config.cache, "profiles": {}}
     for name, profile in config.profiles.items():
         doc["profiles"][name] = _profile_to_toml(profile)
     text = tomli_w.dumps(doc)
@@ -136,6 +139,20 @@ def save_config(config: Config, path: Path | None = None) -> Path:
         raise
     config.path = path
     return path
+
+
+def exposure_warning(path: Path | None = None) -> str | None:
+    """A sentence when the config dir (or file) can be read by other users, else None."""
+    path = path or config_path()
+    for target in (path.parent, path):
+        try:
+            mode = target.stat().st_mode
+        except OSError:
+            continue
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            return (f"{target} is readable by other users (mode {stat.S_IMODE(mode):o}); "
+                    f"run: chmod go-rwx {target}")
+    return None
 
 
 def _profile_from_toml(name: str, item: Mapping[str, Any]) -> Profile:

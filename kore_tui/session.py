@@ -12,7 +12,10 @@ from pathlib import Path
 
 import platformdirs
 
+import sqlite3
+
 from kore_tui.api.client import Connection, KoreClient, RetryCallback
+from kore_tui.cache import RowCache
 from kore_tui.config import APP_NAME, Profile, Stream
 from kore_tui.demo import data as demo_data
 from kore_tui.demo.server import DemoServer
@@ -59,6 +62,16 @@ def demo_profile(server: DemoServer) -> Profile:
         client_id=server.client_id,
         streams=[Stream(s.id, s.name) for s in demo_data.STREAMS],
     )
+
+
+def open_cache(enabled: bool = True) -> RowCache:
+    """The row cache: on disk in the user cache dir, or, when switched off, in memory only."""
+    if enabled:
+        try:
+            return RowCache()
+        except (OSError, sqlite3.Error) as exc:
+            logging.getLogger("kore_tui").warning("cache unavailable, keeping rows in memory: %s", exc)
+    return RowCache(persist=False)
 
 
 def log_path() -> Path:

@@ -99,7 +99,7 @@ async def settle(pilot: Pilot[None], table: LazyTable) -> None:
         await pilot.pause(table.load_delay + 0.02)
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        if not table.loading:
+        if not table.fetching:
             return
     raise AssertionError("pages still loading")
 
@@ -126,12 +126,12 @@ async def test_placeholders_then_rows() -> None:
     async with app.run_test(size=(60, 12)) as pilot:
         table = app.query_one(LazyTable)
         await pilot.pause()
-        assert table.loading and table.row_count == 0
+        assert table.fetching and table.row_count == 0
         assert lines(table)[0].split() == ["#", "Name", "Phone"]
         assert table.current_row is None
         gate.set()
         await settle(pilot, table)
-        assert not table.loading
+        assert not table.fetching
         assert table.row_count == 1000
         body = lines(table)[1:]
         assert body[0].split()[:3] == ["0", "Name", "0"]
@@ -224,7 +224,7 @@ async def test_pages_scrolled_past_are_cancelled_before_they_are_sent() -> None:
         table.go_to_row(500_000)
         await pilot.pause(table.load_delay + 0.05)
         first = pager.in_flight
-        assert first and table.loading
+        assert first and table.fetching
         table.go_to_row(900_000)
         await pilot.pause(table.load_delay + 0.05)
         assert pager.in_flight and not (pager.in_flight & first)

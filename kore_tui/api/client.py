@@ -355,11 +355,25 @@ def _json_body(response: httpx.Response, path: str) -> Any:
         )
     try:
         return json.loads(content)
+    except UnicodeDecodeError:
+        # Not UTF-8 throughout (say, one mis-encoded name): read it with the bad bytes as U+FFFD.
+        decoded: str | None = content.decode("utf-8", errors="replace")
     except ValueError:
-        ctype = response.headers.get("content-type", "")
-        what = "an HTML page instead of JSON" if "html" in ctype or content.lstrip()[:1] == b"<" else "invalid or truncated JSON"
-        raise BadResponseError(
-            f"{response.status_code}: the server sent {what} ({path})",
-            status=response.status_code,
-            path=path,
-        ) from None
+        decoded = None
+    if decoded is not None:
+        try:
+            return json.loads(decoded)
+        except ValueError:
+            pass
+    raise _not_json(response, path)  # outside the handlers: no chained decoder error
+
+
+def _not_json(response: httpx.Response, path: str) -> BadResponseError:
+    content = response.content
+    ctype = response.headers.get("content-type", "")
+    what = "an HTML page instead of JSON" if "html" in ctype or content.lstrip()[:1] == b"<" else "invalid or truncated JSON"
+    return BadResponseError(
+        f"{response.status_code}: the server sent {what} ({path})",
+        status=response.status_code,
+        path=path,
+    )

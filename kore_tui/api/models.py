@@ -227,7 +227,13 @@ def parse_page(
         else:
             has_more = len(rows) >= max(1, min(requested_limit, limit or requested_limit))
     if not rows:
-        has_more = False  # an empty page ends any walk, whatever the flag says
+        said_more = bool_or_none(container.get("hasMore"))
+        if said_more and (total_results is None or skip < total_results):
+            # Neither an end nor a page: taking it as the end would cut a list short unseen.
+            raise BadResponseError(
+                f"the answer for skip={skip} says hasMore: true but holds no rows"
+            )
+        has_more = False  # an empty page ends any walk (the totals agree, or it said no more)
     return Page(
         rows=rows,
         skip=skip,

@@ -13,6 +13,7 @@ import math
 import re
 import secrets
 import socket
+import sys
 import threading
 import time
 from collections import deque
@@ -40,7 +41,9 @@ class Fault:
     ``status`` answers that status with a platform-shaped error (``message`` as its msg);
     ``body`` replaces the answer's body (with ``status`` or 200); ``truncate`` cuts a normal JSON
     answer in half; ``reset`` closes the connection mid-body; ``delay`` sleeps first (for
-    timeouts); ``transform`` rewrites a normal answer's JSON. ``times`` counts down; None = forever.
+    timeouts); ``transform`` rewrites a normal answer's JSON; ``patch`` rewrites its bytes (e.g.
+    into invalid UTF-8). A fault matches requests whose path holds ``path_contains`` and whose
+    ``skip`` query parameter is at least ``min_skip`` (when set). ``times`` counts down; None = forever.
     """
 
     status: int | None = None
@@ -52,8 +55,20 @@ class Fault:
     reset: bool = False
     delay: float = 0.0
     transform: Callable[[Any], Any] | None = None
+    patch: Callable[[bytes], bytes] | None = None
     path_contains: str | None = None
+    min_skip: int | None = None
     times: int | None = 1
+
+    def matches(self, path: str, query: dict[str, str]) -> bool:
+        if self.path_contains is not None and self.path_contains not in path:
+            return False
+        if self.min_skip is not None:
+            try:
+                return int(query.get("skip", 0)) >= self.min_skip
+            except ValueError:
+                return False
+        return True
 
 
 @dataclass(frozen=True)
@@ -116,8 +131,11 @@ class DemoServer:
         return self
 
     def stop(self) -> None:
+        """Stop serving and drop every open connection, as a server process that exits does:
+        clients then meet a refused connection, not a pooled one still being answered."""
         self._httpd.shutdown()
         self._httpd.server_close()
+        self._httpd.close_open_connections()
 
     def __enter__(self) -> DemoServer:
         return self.start()
@@ -145,10 +163,10 @@ class DemoServer:
 
     # -- request handling (server threads) ------------------------------------------------------
 
-    def _take_fault(self, path: str) -> Fault | None:
+    def _take_fault(self, path: str, query: dict[str, str]) -> Fault | None:
         with self._lock:
             for fault in self._faults:
-                if fault.path_contains is None or fault.path_contains in path:
+                if fault.matches(path, query):
                     if fault.times is not None:
                         fault.times -= 1
                         if fault.times <= 0:
@@ -258,6 +276,36 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128
     demo: DemoServer
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_open_connections(self) -> None:
+        with self._open_lock:
+            open_now, self._open = list(self._open), set()
+        for sock in open_now:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that went away (a timeout, a stop) is not news; anything else is printed.
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, so clients reuse connections as with the platform
@@ -303,7 +351,7 @@ class _Handler(BaseHTTPRequestHandler):
             extra = {"Retry-After": str(max(1, math.ceil(wait)))} if demo.send_retry_after else {}
             send(429, _dumps(_error(RATE_LIMIT_MESSAGE, 429)), extra=extra)
             return
-        fault = demo._take_fault(path)
+        fault = demo._take_fault(path, query)
         if fault and fault.delay:
             time.sleep(fault.delay)
         if fault and fault.status is not None and fault.body is None:
@@ -325,6 +373,8 @@ class _Handler(BaseHTTPRequestHandler):
         payload = _dumps(body)
         if fault and fault.truncate:
             payload = payload[: len(payload) // 2]
+        if fault and fault.patch is not None:
+            payload = fault.patch(payload)
         if fault and fault.reset:
             self._reset_mid_body(status, payload)
             demo._record(RecordedRequest(method, path, query, status, claims, headers, time.monotonic()))

@@ -15,10 +15,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from kore_tui.api.client import KoreClient
-from kore_tui.config import Config, ConfigError, Profile, load_config, save_config, select_profile
+from kore_tui.cache import RowCache
+from kore_tui.config import Config, ConfigError, Profile, exposure_warning, load_config, save_config, select_profile
 from kore_tui.credentials import KeyringUnavailable, load_secret
 from kore_tui.demo.server import DemoServer
-from kore_tui.session import Settings, demo_profile, log_path, make_client, start_demo
+from kore_tui.session import Settings, demo_profile, log_path, make_client, open_cache, start_demo
 from kore_tui.ui.safe_text import clean
 
 
@@ -46,6 +47,7 @@ class KoreTuiApp(App[None]):
         clock: Callable[[], float] = time.time,
         animate: bool = True,
         demo_knobs: dict | None = None,
+        no_cache: bool = False,
     ) -> None:
         super().__init__()
         self.profile_name = profile_name
@@ -60,13 +62,14 @@ class KoreTuiApp(App[None]):
         self.profile: Profile | None = None
         self.client: KoreClient | None = None
         self.demo_server: DemoServer | None = None
+        self.no_cache = no_cache
+        self.cache: RowCache | None = None
 
     # -- start-up ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        if not self.animate:
-            self.cursor_blink = False  # type: ignore[attr-defined]
         if self.demo:
+            self.cache = open_cache(enabled=not self.no_cache)
             self.demo_server = start_demo(**self.demo_knobs)
             self.use_profile(demo_profile(self.demo_server), self.demo_server.secret)
             self.open_start()
@@ -77,6 +80,9 @@ class KoreTuiApp(App[None]):
         except ConfigError as exc:
             self.notify(clean(str(exc)), title="Configuration", severity="error", markup=False)
             profile = None
+        if warning := exposure_warning(self.config.path):
+            self.notify(clean(warning), title="Configuration", severity="warning", markup=False, timeout=15)
+        self.cache = open_cache(enabled=self.config.cache and not self.no_cache)
         if profile is None or profile.missing():
             self.show_profile_screen(profile, first_run=profile is None)
         else:
@@ -143,6 +149,8 @@ class KoreTuiApp(App[None]):
             await self.client.aclose()
         if self.demo_server is not None:
             self.demo_server.stop()
+        if self.cache is not None:
+            self.cache.close()
 
     # -- actions ----------------------------------------------------------------------------
 

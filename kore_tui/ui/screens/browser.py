@@ -13,6 +13,8 @@ from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from kore_tui.api.errors import ApiError
 from kore_tui.api.models import ContactList
+from kore_tui.cache import DIRECTORY, ViewKey
+from kore_tui.sources import ViewSource
 from kore_tui.ui.columns import DIRECTORY_COLUMNS, DIRECTORY_FIELD_ORDER, LIST_COLUMNS, LIST_FIELD_ORDER
 from kore_tui.ui.safe_text import clean
 from kore_tui.ui.screens.prompt import GoToRowPrompt
@@ -25,6 +27,8 @@ def tab_label(text: str) -> Content:
 
 
 class BrowserScreen(Screen[None]):
+    # The open tab's table takes the keys once the tabs have settled (see _focus_table).
+    AUTO_FOCUS = ""
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("1", "view('list')", "List", show=False),
@@ -41,32 +45,31 @@ class BrowserScreen(Screen[None]):
         self.contact_list = contact_list
 
     def compose(self) -> ComposeResult:
-        client = self.app.client  # type: ignore[attr-defined]
-        clock = self.app.clock  # type: ignore[attr-defined]
+        app = self.app
+        clock = app.clock  # type: ignore[attr-defined]
         stream = self.stream_id
+
+        def source(list_id: str) -> ViewSource:
+            key = ViewKey(app.profile.name, stream, list_id)  # type: ignore[attr-defined]
+            return ViewSource(app.client, app.cache, key, clock=clock)  # type: ignore[attr-defined]
+
         yield Header()
         with TabbedContent(initial="list" if self.list_id else "directory"):
             if self.list_id:
                 list_id = self.list_id
                 name = self.contact_list.name if self.contact_list and self.contact_list.name else list_id
                 with TabPane(tab_label(f"1 List: {name}"), id="list"):
-                    yield ContactView(
-                        lambda skip, limit: client.list_contacts_page(stream, list_id, skip, limit),
-                        LIST_COLUMNS, LIST_FIELD_ORDER, clock=clock, noun="contacts in this list",
-                    )
+                    yield ContactView(source(list_id), LIST_COLUMNS, LIST_FIELD_ORDER, clock=clock,
+                                      noun="contacts in this list")
             with TabPane("2 Directory", id="directory"):
-                yield ContactView(
-                    lambda skip, limit: client.directory_page(stream, skip, limit),
-                    DIRECTORY_COLUMNS, DIRECTORY_FIELD_ORDER, clock=clock, noun="contacts in the directory",
-                )
+                yield ContactView(source(DIRECTORY), DIRECTORY_COLUMNS, DIRECTORY_FIELD_ORDER, clock=clock,
+                                  noun="contacts in the directory")
         yield Footer()
 
     def on_mount(self) -> None:
         self._set_title()
         if self.list_id and self.contact_list is None:
             self.find_list_name()
-        # TabbedContent takes focus as it mounts; hand it to the table once that settles.
-        self.call_after_refresh(lambda: self.current_view().focus_table())
 
     def _set_title(self) -> None:
         stream = next((s for s in self.app.profile.streams if s.id == self.stream_id), None)  # type: ignore[attr-defined]
@@ -95,7 +98,14 @@ class BrowserScreen(Screen[None]):
         return tabs.get_pane(tabs.active).query_one(ContactView)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        self.current_view().focus_table()
+        self._focus_table()
+
+    def on_screen_resume(self) -> None:
+        self._focus_table()
+
+    def _focus_table(self) -> None:
+        # The switcher shows the open pane after a refresh; a hidden table cannot take focus.
+        self.call_after_refresh(lambda: self.current_view().focus_table())
 
     def action_view(self, which: str) -> None:
         tabs = self.query_one(TabbedContent)

@@ -56,6 +56,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.raw_mode = False
         self.row: Mapping[str, Any] | None = None
         self.note: str = ""
+        self.related: list[tuple[str, str]] = []
         self._body = Static(Text("No contact under the cursor.", style="dim"))
 
     def compose(self):  # type: ignore[no-untyped-def]
@@ -65,6 +66,12 @@ class DetailPane(VerticalScroll, can_focus=True):
         """Show a row (None: nothing under the cursor, or it is still loading)."""
         self.row = raw
         self.note = note
+        self.related = []
+        self._render_row()
+
+    def show_related(self, related: list[tuple[str, str]]) -> None:
+        """Facts about the row found elsewhere (e.g. the directory contact with its number)."""
+        self.related = related
         self._render_row()
 
     def action_toggle_raw(self) -> None:
@@ -91,6 +98,8 @@ class DetailPane(VerticalScroll, can_focus=True):
         for key in keys:
             value = self.row[key] if key in self.row else _Missing
             grid.add_row(Text(clean(key)), self._value(key, value))
+        for label, value in self.related:
+            grid.add_row(Text(clean(label), style="bold green"), Text(clean(value), style="green"))
         return grid
 
     def _value(self, key: str, value: Any, depth: int = 0) -> RenderableType:

@@ -234,7 +234,7 @@ class LazyTable(ScrollView, can_focus=True):
         return self._row_count_exact
 
     @property
-    def loading(self) -> bool:
+    def fetching(self) -> bool:
         """True while any page is being fetched."""
         return bool(self._loading) or bool(self._pager is not None and self._pager.in_flight)
 

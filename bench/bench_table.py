@@ -1,0 +1,809 @@
+"""Million-row lists (issue #4): every goal figure, measured on the real app, against Textual's
+DataTable loaded with 100,000 rows.
+
+    .venv/bin/python bench/bench_table.py [--jumps 200] [--parts open,enter,...] [--quick]
+
+What runs
+    The real ``KoreTuiApp`` under Textual's Pilot (``app.run_test(size=(120, 40))``), on its own
+    demo server (real HTTP on loopback, the demo's 30 ms answer latency, page cap 100), opened on
+    ``cl-demo-1m`` (1,000,000 contacts). Each part runs in a fresh subprocess, so memory figures
+    are not polluted by earlier parts and request budgets start empty. The DataTable baseline is a
+    minimal Textual app with one ``DataTable`` (the list's three columns) fed 100,000 demo
+    contacts with ``add_row``, one by one.
+
+How it measures
+    * Keys are sent as raw terminal events through the driver (``driver.send_message(Key)``), as
+      a terminal would deliver them; Pilot's ``press`` waits for the whole screen after each key
+      and is far slower than a held key.
+    * "Painted": headless Textual renders each frame (the widgets' ``render_line``) but never
+      encodes it for a terminal. The bench patches ``App._display`` to also run
+      ``render_segments`` (what a real driver does before writing), so CPU figures include the
+      terminal encoding, and to timestamp each frame. A row counts as painted at the end of the
+      first frame in which ``LazyTable.render_line`` drew it from a loaded page (not a
+      placeholder). Times are wall-clock (``perf_counter``) from sending the key.
+    * CPU per cursor move: the main thread's CPU (``time.thread_time``; the demo server's threads
+      are excluded) over a run of 60 paced cursor keys (one every 40 ms, like a held key; the
+      cursor stays on screen: down 15, up 30, down 15 around a centred row), plus a 0.25 s tail
+      so the debounced load pass and every message the moves caused are included, minus the
+      main thread's CPU over an equally long idle run, divided by the keys. Every key gets its
+      own frame (checked: the frame count is printed). This is the cost of key dispatch, the
+      binding, the table, the detail pane and status line updates the app does on every move,
+      the repaint and its terminal encoding; no Pilot overhead is in it. The same harness
+      measures the DataTable app (which has no detail pane: our figure carries more work).
+    * Each part starts as a first-time user: fresh XDG config/cache/state/data dirs, so the
+      app's local row cache starts empty and every page shown is a page fetched.
+    * Requests: counted by the demo server (``requests_to("getAllContacts")``), after the app
+      settled (no worker, no table loading, three quiet checks 50 ms apart).
+    * Memory: ``VmRSS`` from ``/proc/self/status`` (the whole process: Python, Textual, httpx,
+      and the demo server generating pages in a thread), in a fresh process per part.
+    * One request's time: ``KoreClient.list_contacts_page`` against the same demo server,
+      median of 20, pacing off.
+    * 200 random jumps run with ``Settings(max_rpm=0)`` (pacing off): under 60 requests a minute
+      they would take minutes, and the budget is not what that figure measures.
+    * Held PageDown under a budget: ``Settings(max_rpm=6)`` with the client's budget window
+      scaled to 6 s (one request a second on average, as 60 a minute is, with a 6-request burst
+      instead of 60, so the budget is spent within the run). PageDown is held for 4 s at a
+      25 Hz key repeat (keys closer than the table's 50 ms debounce) and at 10 Hz (every key
+      outlives the debounce, so load passes run while the key is held); the table must queue
+      only pages in view and send no request for a page it has already scrolled past.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from textual import events
+from textual._compositor import CompositorUpdate
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from kore_tui.api.client import Connection, KoreClient
+from kore_tui.demo import data
+from kore_tui.demo.server import DemoServer, Fault
+from kore_tui.session import Settings
+from kore_tui.ui.app import KoreTuiApp
+from kore_tui.ui.widgets.lazy_table import LazyTable
+
+STREAM = "st-demo-sales"
+MILLION = "cl-demo-1m"
+SIZE = (120, 40)
+BASELINE_ROWS = 100_000
+KEY_GAP = 0.040  # seconds between paced keys: a held key repeats at 25-50 Hz
+
+# -- instrumentation: frames and painted rows ---------------------------------------------------
+
+
+class Paint:
+    """Frames shown and, for rows someone waits for, the time of the frame that first drew them
+    from loaded data."""
+
+    frames: list[float] = []
+    watch: set[int] = set()
+    pending: set[int] = set()
+    painted: dict[int, float] = {}
+    table: LazyTable | None = None  # None: any table
+
+    @classmethod
+    def wait_for(cls, *rows: int, table: LazyTable | None = None) -> None:
+        cls.watch = set(rows)
+        cls.pending = set()
+        cls.painted = {}
+        cls.table = table
+
+
+_original_display = App._display
+_original_render_line = LazyTable.render_line
+
+
+def _display(self: App[Any], screen: Any, renderable: Any) -> None:
+    _original_display(self, screen, renderable)
+    if (
+        renderable is not None
+        and isinstance(renderable, CompositorUpdate)
+        and self.is_headless
+        and not self._batch_count
+    ):
+        renderable.render_segments(self.console)  # what a terminal driver encodes and writes
+        now = time.perf_counter()
+        Paint.frames.append(now)
+        for row in Paint.pending:
+            Paint.painted.setdefault(row, now)
+        Paint.pending = set()
+
+
+def _render_line(self: LazyTable, y: int) -> Any:
+    strip = _original_render_line(self, y)
+    if Paint.watch and y >= 1 and (Paint.table is None or Paint.table is self):
+        index = self.scroll_offset.y + y - 1
+        if index in Paint.watch and self.pager is not None and self.pager.get_row(index) is not None:
+            Paint.pending.add(index)
+    return strip
+
+
+App._display = _display  # type: ignore[method-assign]
+LazyTable.render_line = _render_line  # type: ignore[method-assign]
+
+
+async def wait_painted(row: int, timeout: float = 30.0) -> float:
+    """perf_counter time of the frame that first drew ``row`` (watched with Paint.wait_for)."""
+    deadline = time.perf_counter() + timeout
+    while row not in Paint.painted:
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"row {row} was not painted within {timeout} s")
+        await asyncio.sleep(0.002)
+    return Paint.painted[row]
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def send(app: App[Any], *keys: str) -> None:
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        character = key if len(key) == 1 else ("\r" if key == "enter" else None)
+        driver.send_message(events.Key(key, character))
+
+
+async def settle(pilot: Pilot[Any], quiet_rounds: int = 3, timeout: float = 120.0) -> None:
+    app = pilot.app
+    quiet = 0
+    deadline = time.monotonic() + timeout
+    while quiet < quiet_rounds:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not settle")
+        await asyncio.sleep(0.05)
+        await app.workers.wait_for_complete()
+        busy = len(app.workers) > 0 or any(t.fetching for t in app.screen.query(LazyTable))
+        quiet = 0 if busy else quiet + 1
+    await pilot.pause()
+
+
+def list_table(app: KoreTuiApp) -> LazyTable:
+    return app.screen.current_view().table  # type: ignore[attr-defined]
+
+
+async def open_list_tab(pilot: Pilot[Any]) -> LazyTable:
+    """The list's table, focused. (Work in progress elsewhere can leave the directory tab active
+    after a deep link: a race between the views' focus handlers and the tab switcher; the bench
+    measures the list, so it makes sure the list is what is shown.)"""
+    from textual.widgets import TabbedContent
+
+    app = pilot.app
+    tabs = app.screen.query_one(TabbedContent)
+    if tabs.active != "list":
+        tabs.active = "list"
+        await settle(pilot)
+    table = list_table(app)  # type: ignore[arg-type]
+    if app.focused is not table:
+        table.focus()
+        await settle(pilot)
+    return table
+
+
+def list_skips(server: DemoServer, list_id: str = MILLION) -> list[int]:
+    return [int(r.query.get("skip", 0)) for r in server.requests_to(f"/contactList/{list_id}/getAllContacts")]
+
+
+def shown_pages(table: LazyTable) -> list[int]:
+    assert table.pager is not None
+    top = table.scroll_offset.y
+    last = min(table.row_count - 1, top + table._body_height() - 1)
+    return list(table.pager.pages_for(top, last))
+
+
+def million_app(**kw: Any) -> KoreTuiApp:
+    return KoreTuiApp(demo=True, animate=False, stream_id=STREAM, list_id=MILLION, **kw)
+
+
+async def paced_cpu_ms(app: App[Any], keys: list[str], gap: float = KEY_GAP) -> tuple[float, int]:
+    """Main-thread CPU per key (ms) for ``keys`` sent ``gap`` apart, idle CPU subtracted; and
+    the frames drawn meanwhile."""
+    tail = 0.25
+    span = gap * len(keys) + tail
+    await asyncio.sleep(0.2)
+    idle_start = time.thread_time()
+    await asyncio.sleep(span)
+    idle = time.thread_time() - idle_start
+    frames_before = len(Paint.frames)
+    start = time.thread_time()
+    for key in keys:
+        send(app, key)
+        await asyncio.sleep(gap)
+    await asyncio.sleep(tail)
+    busy = time.thread_time() - start
+    return (busy - idle) / len(keys) * 1000, len(Paint.frames) - frames_before
+
+
+CURSOR_KEYS = ["down"] * 15 + ["up"] * 30 + ["down"] * 15
+
+
+async def cursor_cpu_at(app: KoreTuiApp, pilot: Pilot[Any], row: int) -> tuple[float, int]:
+    table = list_table(app)
+    table.go_to_row(row)
+    await settle(pilot)
+    center = table.scroll_offset.y + table._body_height() // 2
+    table.go_to_row(center)
+    await settle(pilot)
+    return await paced_cpu_ms(app, CURSOR_KEYS)
+
+
+# -- parts ---------------------------------------------------------------------------------------
+
+
+async def part_request_time() -> dict[str, Any]:
+    server = DemoServer(latency=0.03).start()  # the demo's own latency (kore_tui.session)
+    try:
+        connection = Connection(host=server.url, account_id=server.account_id,
+                                client_id=server.client_id, max_rpm=0)
+        async with KoreClient(connection, server.secret) as client:
+            await client.list_contacts_page(STREAM, MILLION, 0, 100)  # token minted, connection up
+            times = []
+            for i in range(20):
+                start = time.perf_counter()
+                await client.list_contacts_page(STREAM, MILLION, (i * 7_919 % 10_000) * 100, 100)
+                times.append(time.perf_counter() - start)
+        return {"request_ms": statistics.median(times) * 1000}
+    finally:
+        server.stop()
+
+
+async def part_open() -> dict[str, Any]:
+    """Deep link to the million-row list: requests sent when row 0 is first painted."""
+    Paint.wait_for(0)
+    app = million_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_painted(0)
+        at_paint = len(app.demo_server.requests_to("getAllContacts"))
+        await settle(pilot)
+        table = await open_list_tab(pilot)
+        everything = [r.path.rsplit("/", 1)[-1] for r in app.demo_server.requests]
+        return {
+            "open_requests_at_paint": at_paint,
+            "open_list_requests": len(list_skips(app.demo_server)),
+            "open_all_requests": everything,
+            "row_count": table.row_count,
+            "virtual_height": table.virtual_size.height,
+        }
+
+
+async def part_enter() -> dict[str, Any]:
+    """From the picker: Enter on the million-row list -> its first row painted."""
+    from textual.widgets import OptionList
+
+    app = KoreTuiApp(demo=True, animate=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lists = app.screen.query_one("#lists", OptionList)
+        index = next(i for i in range(lists.option_count) if lists.get_option_at_index(i).id == MILLION)
+        lists.focus()
+        lists.highlighted = index
+        await settle(pilot)
+        app.demo_server.reset_log()
+        Paint.wait_for(0)
+        start = time.perf_counter()
+        send(app, "enter")
+        painted = await wait_painted(0)
+        at_paint = len(app.demo_server.requests_to("getAllContacts"))
+        await settle(pilot)
+        return {"enter_ms": (painted - start) * 1000, "enter_requests_at_paint": at_paint}
+
+
+async def part_end() -> dict[str, Any]:
+    app = million_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = await open_list_tab(pilot)
+        server = app.demo_server
+        before = len(list_skips(server))
+        last = table.row_count - 1
+        Paint.wait_for(last, table=table)
+        start = time.perf_counter()
+        send(app, "end")
+        painted = await wait_painted(last)
+        at_paint = len(list_skips(server)) - before
+        await settle(pilot)
+        result = {
+            "end_ms": (painted - start) * 1000,
+            "end_requests_at_paint": at_paint,
+            "end_requests": len(list_skips(server)) - before,
+            "end_skips": list_skips(server)[before:],
+            "end_shown_pages": shown_pages(table),
+        }
+        # G after Home: both ends cached now, no request.
+        before = len(list_skips(server))
+        send(app, "home")
+        await settle(pilot)
+        send(app, "G")
+        await settle(pilot)
+        result["home_G_requests"] = len(list_skips(server)) - before
+        return result
+
+
+async def part_pagedown() -> dict[str, Any]:
+    app = million_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = await open_list_tab(pilot)
+        server = app.demo_server
+        before = len(list_skips(server))
+        send(app, *["pagedown"] * 1000)
+        while table.cursor_row < 1000 * table._body_height() - 1:
+            await asyncio.sleep(0.005)
+        target = table.cursor_row
+        Paint.wait_for(target, table=table)
+        start = time.perf_counter()
+        painted = await wait_painted(target)
+        await settle(pilot)
+        assert table.pager is not None
+        return {
+            "pagedown_rows": table.cursor_row,
+            "pagedown_pages_passed": table.pager.page_of(table.cursor_row),
+            "pagedown_requests": len(list_skips(server)) - before,
+            "pagedown_skips": list_skips(server)[before:],
+            "pagedown_shown_pages": shown_pages(table),
+            "pagedown_paint_after_last_key_ms": (painted - start) * 1000,
+        }
+
+
+async def part_goto() -> dict[str, Any]:
+    app = million_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = await open_list_tab(pilot)
+        server = app.demo_server
+        before = len(list_skips(server))
+        row = 734_561  # 1-based, as typed
+        send(app, "colon")
+        await settle(pilot)
+        send(app, *str(row))
+        await settle(pilot)
+        Paint.wait_for(row - 1, table=table)
+        start = time.perf_counter()
+        send(app, "enter")
+        painted = await wait_painted(row - 1)
+        await settle(pilot)
+        ok = table.current_row is not None and table.current_row.id == data.list_contact(
+            data.STREAMS[0], data.find_list(data.STREAMS[0], MILLION), row - 1)["_id"]
+        return {
+            "goto_ms": (painted - start) * 1000,
+            "goto_requests": len(list_skips(server)) - before,
+            "goto_skips": list_skips(server)[before:],
+            "goto_shown_pages": shown_pages(table),
+            "goto_row_ok": ok,
+        }
+
+
+async def part_cursor() -> dict[str, Any]:
+    app = million_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_list_tab(pilot)
+        near, near_frames = await cursor_cpu_at(app, pilot, 0)
+        far, far_frames = await cursor_cpu_at(app, pilot, 999_000)
+        near2, _ = await cursor_cpu_at(app, pilot, 0)
+        return {"cursor_near_ms": min(near, near2), "cursor_far_ms": far,
+                "cursor_frames": [near_frames, far_frames], "cursor_keys": len(CURSOR_KEYS)}
+
+
+async def part_memory(jumps: int) -> dict[str, Any]:
+    app = million_app(settings=Settings(max_rpm=0))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = await open_list_tab(pilot)
+        pager = table.pager
+        assert pager is not None
+        server = app.demo_server
+        # Same page never in flight twice: count fetches in flight per skip, at the client.
+        client = app.client
+        assert client is not None
+        original = client.list_contacts_page
+        in_flight: dict[int, int] = {}
+        worst = 0
+
+        async def counting(stream: str, list_id: str, skip: int = 0, limit: int = 100) -> Any:
+            nonlocal worst
+            in_flight[skip] = in_flight.get(skip, 0) + 1
+            worst = max(worst, in_flight[skip])
+            try:
+                return await original(stream, list_id, skip, limit)
+            finally:
+                in_flight[skip] -= 1
+
+        client.list_contacts_page = counting  # type: ignore[method-assign]
+        rss_before = rss_mb()
+        before = len(list_skips(server))
+        rng = random.Random(4)
+        most_cached = 0
+        jump_ms: list[float] = []
+        for n in range(jumps):
+            row = rng.randrange(1_000_000)
+            Paint.wait_for(row, table=table)
+            start = time.perf_counter()
+            table.go_to_row(row)
+            if n % 4 == 3:  # every fourth jump: the next one comes before this one loaded
+                await asyncio.sleep(0.01)
+            else:
+                jump_ms.append((await wait_painted(row) - start) * 1000)
+            most_cached = max(most_cached, len(pager.cached_pages))
+        await settle(pilot)
+        most_cached = max(most_cached, len(pager.cached_pages))
+        await asyncio.sleep(0.5)
+        rss_after = rss_mb()
+        cursor_after, _ = await cursor_cpu_at(app, pilot, 0)
+        return {
+            "rss_before_mb": rss_before,
+            "rss_after_mb": rss_after,
+            "jumps": jumps,
+            "jump_requests": len(list_skips(server)) - before,
+            "most_cached_pages": most_cached,
+            "max_cached_pages": pager.max_cached_pages,
+            "same_page_in_flight_max": worst,
+            "jump_ms_median": statistics.median(jump_ms),
+            "jump_ms_p95": sorted(jump_ms)[int(len(jump_ms) * 0.95) - 1],
+            "cursor_after_jumps_ms": cursor_after,
+        }
+
+
+async def part_held(rate_hz: float, seconds: float = 4.0) -> dict[str, Any]:
+    app = million_app(settings=Settings(max_rpm=6))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.client is not None
+        app.client.budget.window = 6.0  # 6 a window of 6 s: 60 a minute, scaled
+        table = await open_list_tab(pilot)
+        pager = table.pager
+        assert pager is not None
+        server = app.demo_server
+        before_sent = len(list_skips(server))
+        before_started = pager.requests_started
+        shown: set[int] = set(shown_pages(table))
+        most_queued = 0
+        presses = int(seconds * rate_hz)
+        for _ in range(presses):
+            send(app, "pagedown")
+            await asyncio.sleep(1 / rate_hz)
+            shown.update(shown_pages(table))
+            most_queued = max(most_queued, len(pager.in_flight))
+        sent_while_held = len(list_skips(server)) - before_sent
+        final_pages = set(shown_pages(table))
+        target = table.cursor_row
+        Paint.wait_for(target, table=table)
+        start = time.perf_counter()
+        painted = await wait_painted(target, timeout=60)
+        await settle(pilot)
+        skips = list_skips(server)[before_sent:]
+        sent_pages = {s // pager.page_size for s in skips}
+        return {
+            "rate_hz": rate_hz,
+            "presses": presses,
+            "pages_passed": pager.page_of(table.cursor_row) - 0,
+            "fetches_started": pager.requests_started - before_started,
+            "most_queued": most_queued,
+            "sent_while_held": sent_while_held,
+            "sent_total": len(skips),
+            "sent_pages_never_shown": sorted(sent_pages - shown),
+            "sent_after_release_not_final": sorted({s // pager.page_size for s in skips[sent_while_held:]}
+                                                   - final_pages - {max(final_pages) + 1}),
+            "paint_after_release_ms": (painted - start) * 1000,
+        }
+
+
+async def part_overstated() -> dict[str, Any]:
+    """cl-demo-1k (1,000 rows) claiming 1,000,000: End until the true end is found."""
+    import kore_tui.ui.app as app_module
+
+    def inflate(body: Any) -> Any:
+        if isinstance(body, dict) and isinstance(body.get("data"), dict):
+            body["data"]["totalResults"] = 1_000_000
+            body["data"]["totalPages"] = 10_000
+        return body
+
+    original_start = app_module.start_demo
+
+    def start_with_fault(**knobs: Any) -> DemoServer:
+        server = original_start(**knobs)
+        server.inject(Fault(transform=inflate, times=None, path_contains="cl-demo-1k/getAllContacts"))
+        return server
+
+    app_module.start_demo = start_with_fault  # type: ignore[assignment]
+    app = KoreTuiApp(demo=True, animate=False, stream_id=STREAM, list_id="cl-demo-1k",
+                     settings=Settings(max_rpm=0))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = await open_list_tab(pilot)
+        claimed = table.row_count
+        before = len(list_skips(app.demo_server, "cl-demo-1k"))
+        start = time.perf_counter()
+        Paint.wait_for(999, table=table)
+        send(app, "end")
+        painted = await wait_painted(999, timeout=120)
+        await settle(pilot)
+        return {
+            "claimed": claimed,
+            "corrected": table.row_count,
+            "exact": table.row_count_exact,
+            "cursor": table.cursor_row,
+            "overstated_requests": len(list_skips(app.demo_server, "cl-demo-1k")) - before,
+            "overstated_ms": (painted - start) * 1000,
+        }
+
+
+class BaselineApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield DataTable(cursor_type="row")
+
+
+async def part_datatable() -> dict[str, Any]:
+    stream = data.STREAMS[0]
+    lst = data.find_list(stream, MILLION)
+    assert lst is not None
+    rows = []
+    for i in range(BASELINE_ROWS):
+        c = data.list_contact(stream, lst, i)
+        rows.append((str(c.get("phoneNumber")), str(c.get("createdAt"))[:16], str(c.get("_id"))))
+    rss_empty = rss_mb()
+    app = BaselineApp()
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(DataTable)
+        table.add_column("Phone number", width=16)
+        table.add_column("Created", width=16)
+        table.add_column("Contact id", width=39)
+        table.focus()
+        await pilot.pause()
+        Paint.frames.clear()
+        start = time.perf_counter()
+        cpu_start = time.thread_time()
+        for row in rows:
+            table.add_row(*row)
+        added = time.perf_counter()
+        while not Paint.frames:  # the first frame with rows
+            await asyncio.sleep(0.001)
+        load_s = Paint.frames[0] - start
+        load_cpu = time.thread_time() - cpu_start
+        add_s = added - start
+        await pilot.pause(0.3)
+        rss_loaded = rss_mb()
+
+        async def at(row: int) -> tuple[float, int]:
+            table.move_cursor(row=row)
+            await pilot.pause(0.2)
+            table.move_cursor(row=row + 16)
+            await pilot.pause(0.2)
+            return await paced_cpu_ms(app, CURSOR_KEYS)
+
+        near, near_frames = await at(0)
+        far, far_frames = await at(BASELINE_ROWS - 1000 - 16)
+        near2, _ = await at(0)
+        table.move_cursor(row=0)
+        await pilot.pause(0.3)
+        Paint.frames.clear()
+        start = time.perf_counter()
+        send(app, "end")
+        while not Paint.frames:
+            await asyncio.sleep(0.001)
+        end_ms = (Paint.frames[0] - start) * 1000
+        return {
+            "dt_add_s": add_s,
+            "dt_load_s": load_s,
+            "dt_load_cpu_s": load_cpu,
+            "dt_rss_mb": rss_loaded,
+            "dt_rss_growth_mb": rss_loaded - rss_empty,
+            "dt_cursor_near_ms": min(near, near2),
+            "dt_cursor_far_ms": far,
+            "dt_cursor_frames": [near_frames, far_frames],
+            "dt_end_ms": end_ms,
+        }
+
+
+PARTS: dict[str, Callable[[argparse.Namespace], Awaitable[dict[str, Any]]]] = {
+    "request": lambda a: part_request_time(),
+    "open": lambda a: part_open(),
+    "enter": lambda a: part_enter(),
+    "end": lambda a: part_end(),
+    "pagedown": lambda a: part_pagedown(),
+    "goto": lambda a: part_goto(),
+    "cursor": lambda a: part_cursor(),
+    "memory": lambda a: part_memory(a.jumps),
+    "held25": lambda a: part_held(25.0),
+    "held10": lambda a: part_held(10.0),
+    "overstated": lambda a: part_overstated(),
+    "datatable": lambda a: part_datatable(),
+}
+
+
+def isolate_user_dirs() -> None:
+    """A first-time user: fresh config, cache (the local row cache starts empty), state and data
+    dirs, and none of the developer's KORE_* settings."""
+    root = Path(tempfile.mkdtemp(prefix="kore-bench-"))
+    for var in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
+        path = root / var.removeprefix("XDG_").lower()
+        path.mkdir()
+        os.environ[var] = str(path)
+    for var in [v for v in os.environ if v.startswith("KORE_")]:
+        del os.environ[var]
+
+
+def run_part(name: str, args: argparse.Namespace) -> dict[str, Any]:
+    """One part in a fresh interpreter; its result is the last line of its output."""
+    command = [sys.executable, __file__, "--part", name, "--jumps", str(args.jumps)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent,
+                          env={**os.environ, "TEXTUAL": ""}, timeout=900)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    if done.returncode != 0 or not lines:
+        sys.stderr.write(f"part {name} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}\n")
+        return {}
+    return json.loads(lines[-1][len("RESULT "):])
+
+
+def fmt(value: Any, unit: str = "") -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.1f}{unit}" if value < 100 else f"{value:,.0f}{unit}"
+    if isinstance(value, int):
+        return f"{value:,}{unit}"
+    return str(value)
+
+
+def ratio(measured: Any, baseline: Any) -> str:
+    try:
+        return f"{measured / baseline:.3g}"
+    except (TypeError, ZeroDivisionError):
+        return "-"
+
+
+def report(r: dict[str, Any]) -> tuple[list[tuple[str, str, str, str, str]], list[str]]:
+    g = r.get
+    rows: list[tuple[str, str, str, str, str]] = []
+    fails: list[str] = []
+
+    def add(figure: str, goal: str, measured: Any, baseline: Any = None, unit: str = "",
+            ok: bool | None = None, show_ratio: bool = True) -> None:
+        m = fmt(measured, unit)
+        if ok is False:
+            m += "  MISS"
+            fails.append(figure)
+        rows.append((figure, goal, m, fmt(baseline, unit), ratio(measured, baseline) if show_ratio else "-"))
+
+    all_pages = BASELINE_ROWS // 100
+    req_ms = g("request_ms")
+    add("open list: list requests before row 0 painted", "exactly 1", g("open_requests_at_paint"),
+        all_pages, ok=g("open_requests_at_paint") == 1)
+    add("open list: list requests once settled", "1", g("open_list_requests"), all_pages,
+        ok=g("open_list_requests") == 1)
+    add("one request (KoreClient, demo server)", "-", req_ms, None, " ms")
+    if g("enter_ms") is not None and req_ms is not None:
+        add("Enter on list -> row 0 painted", f"<= {req_ms + 100:.0f} ms (req + 100)", g("enter_ms"),
+            (g("dt_load_s") or 0) * 1000 or None, " ms", ok=g("enter_ms") <= req_ms + 100)
+        add("Enter: list requests before row 0 painted", "1", g("enter_requests_at_paint"), all_pages,
+            ok=g("enter_requests_at_paint") == 1)
+    add("End -> last row painted", "<= 1,500 ms", g("end_ms"), g("dt_end_ms"), " ms",
+        ok=None if g("end_ms") is None else g("end_ms") <= 1500)
+    add("End: requests (after page 0)", "<= 3 (pages shown)", g("end_requests"), None,
+        ok=None if g("end_requests") is None else g("end_requests") <= 3)
+    add("Home then G: requests", "0 (cached)", g("home_G_requests"), None, ok=g("home_G_requests") == 0)
+    add("PageDown x1000 (raw keys): requests", "<= 3 (pages shown)", g("pagedown_requests"), None,
+        ok=None if g("pagedown_requests") is None else g("pagedown_requests") <= 3)
+    add("PageDown x1000: pages passed", "-", g("pagedown_pages_passed"), None)
+    add("PageDown x1000: last key -> rows painted", "-", g("pagedown_paint_after_last_key_ms"), None, " ms")
+    add("go to row 734,561 (:): requests", "<= 3 (pages shown)", g("goto_requests"), None,
+        ok=None if g("goto_requests") is None else g("goto_requests") <= 3 and g("goto_row_ok"))
+    add("go to row: Enter -> row painted", "<= 1,500 ms", g("goto_ms"), None, " ms",
+        ok=None if g("goto_ms") is None else g("goto_ms") <= 1500)
+    near, far = g("cursor_near_ms"), g("cursor_far_ms")
+    dt_near, dt_far = g("dt_cursor_near_ms"), g("dt_cursor_far_ms")
+    add("CPU per cursor move, row 0", "<= 5 ms", near, dt_near, " ms",
+        ok=None if near is None else near <= 5)
+    add("CPU per cursor move, row 999,000 (DT: 99,000)", "<= 5 ms", far, dt_far, " ms",
+        ok=None if far is None else far <= 5)
+    far_near = far / near if near and far else None
+    dt_far_near = dt_far / dt_near if dt_near and dt_far else None
+    add("  ratio far/near", "<= 1.2", far_near, dt_far_near,
+        ok=None if far_near is None else far_near <= 1.2)
+    after = g("cursor_after_jumps_ms")
+    after_ratio = after / near if after and near else None
+    add("CPU per cursor move after 200 jumps, row 0", "<= 5 ms", after, dt_near, " ms",
+        ok=None if after is None else after <= 5)
+    add("  ratio after-jumps/fresh", "<= 1.2", after_ratio, None,
+        ok=None if after_ratio is None else after_ratio <= 1.2)
+    add(f"RSS after {g('jumps', 200)} random jumps", "<= 150 MB", g("rss_after_mb"), g("dt_rss_mb"), " MB",
+        ok=None if g("rss_after_mb") is None else g("rss_after_mb") <= 150)
+    add("  RSS growth over the jumps", "bounded", (g("rss_after_mb") or 0) - (g("rss_before_mb") or 0)
+        if g("rss_after_mb") else None, g("dt_rss_growth_mb"), " MB")
+    add("  most pages cached (LRU bound)", f"<= {g('max_cached_pages', 64)}", g("most_cached_pages"), None,
+        ok=None if g("most_cached_pages") is None else g("most_cached_pages") <= g("max_cached_pages", 64))
+    add("  same page in flight at once (max)", "1", g("same_page_in_flight_max"), None,
+        ok=None if g("same_page_in_flight_max") is None else g("same_page_in_flight_max") <= 1)
+    add("  requests for the jumps", "-", g("jump_requests"), None)
+    add("  jump -> row painted, median / p95", "-",
+        f"{g('jump_ms_median', 0):.0f} / {g('jump_ms_p95', 0):.0f} ms" if g("jump_ms_median") else None, None)
+    for hz in ("25", "10"):
+        h = r.get(f"held{hz}") or {}
+        if not h:
+            continue
+        add(f"held PageDown {hz} Hz, budget spent: pages passed", "-", h["pages_passed"], None)
+        add(f"  requests sent (while held + after)", "pages in view",
+            f"{h['sent_while_held']} + {h['sent_total'] - h['sent_while_held']}", None)
+        add("  fetches queued (max waiting at once)", "-", f"{h['fetches_started']} ({h['most_queued']})", None)
+        add("  sent for pages never on screen", "none", len(h["sent_pages_never_shown"]), None,
+            ok=not h["sent_pages_never_shown"])
+        add("  release -> rows painted", "-", h["paint_after_release_ms"], None, " ms")
+    if g("claimed"):
+        add("overstated total (1,000 claiming 1M): End", "true end, ~log2 requests",
+            f"{g('corrected'):,} rows, {g('overstated_requests')} requests",
+            None, ok=g("corrected") == 1000 and g("exact"))
+        add("  End -> true last row painted", "-", g("overstated_ms"), None, " ms")
+    add("DataTable: add_row x100,000 (loop frozen)", "-", None, g("dt_add_s"), " s", show_ratio=False)
+    add("DataTable: load -> first frame / its CPU", "-", None,
+        f"{g('dt_load_s', 0):.1f} s / {g('dt_load_cpu_s', 0):.1f} s" if g("dt_load_s") else None, show_ratio=False)
+    return rows, fails
+
+
+def print_table(rows: list[tuple[str, str, str, str, str]]) -> None:
+    header = ("figure", "goal", "measured", f"DataTable ({BASELINE_ROWS:,} rows)", "ratio")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(5)]
+    line = " | ".join(h.ljust(w) for h, w in zip(header, widths))
+    print(line)
+    print("-|-".join("-" * w for w in widths))
+    for row in rows:
+        print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths)))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--part", help=argparse.SUPPRESS)
+    parser.add_argument("--parts", default=",".join(PARTS), help="comma-separated parts to run")
+    parser.add_argument("--jumps", type=int, default=200, help="random jumps for the memory figure")
+    parser.add_argument("--json", action="store_true", help="also print every raw figure as JSON")
+    args = parser.parse_args()
+    if args.part:
+        isolate_user_dirs()
+        result = asyncio.run(PARTS[args.part](args))
+        print("RESULT " + json.dumps(result))
+        return 0
+    results: dict[str, Any] = {}
+    for name in args.parts.split(","):
+        started = time.perf_counter()
+        part = run_part(name, args)
+        sys.stderr.write(f"  {name}: {time.perf_counter() - started:.1f} s\n")
+        if name.startswith("held"):
+            results[name] = part
+        else:
+            results.update(part)
+    rows, fails = report(results)
+    print(f"kore-tui LazyTable vs Textual DataTable, {SIZE[0]}x{SIZE[1]}, demo server (30 ms latency), "
+          f"list of 1,000,000 contacts")
+    print()
+    print_table(rows)
+    if args.json:
+        print()
+        print(json.dumps(results, indent=1, default=str))
+    print()
+    print("all goals met" if not fails else "missed: " + "; ".join(fails))
+    return 0 if not fails else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

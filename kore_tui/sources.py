@@ -1,0 +1,128 @@
+"""ViewSource: the pages of one view (a stream's directory or one contact list), from the local
+cache when it has them, else from the server, which also fills the cache.
+
+Shared by the app, the phone lookup and exports. No Textual here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from kore_tui.api.client import KoreClient
+from kore_tui.api.models import CampaignContact, DirectoryContact, Page
+from kore_tui.cache import DEFAULT_MAX_AGE, DIRECTORY, CachedPage, RowCache, ViewKey
+
+Refreshed = Callable[[int], None]
+
+
+class ViewSource:
+    """``fetch(skip, limit)`` for a Pager or a walk, backed by a :class:`RowCache`.
+
+    A fresh cached page is served without a request. A stale one is served at once too, and a
+    background refresh (within the request budget) replaces it, then ``on_refreshed(skip)``
+    is called. ``network_fetch`` always asks the server.
+    """
+
+    def __init__(
+        self,
+        client: KoreClient,
+        cache: RowCache,
+        key: ViewKey,
+        *,
+        max_age: float = DEFAULT_MAX_AGE,
+        clock: Callable[[], float] = time.time,
+        refresh_stale: bool = True,
+    ) -> None:
+        self.client = client
+        self.cache = cache
+        self.key = key
+        self.max_age = max_age
+        self.clock = clock
+        self.refresh_stale = refresh_stale
+        self.on_refreshed: Refreshed | None = None
+        self.oldest_served: float | None = None  # fetched_at of the oldest cached page shown
+        self._refreshing: dict[int, asyncio.Task[None]] = {}
+        self.network_pages = 0  # pages asked of the server
+        self.cache_pages = 0  # pages served from the cache
+
+    @property
+    def is_directory(self) -> bool:
+        return self.key.list == DIRECTORY
+
+    def row(self, raw: Mapping[str, Any]) -> Any:
+        return DirectoryContact.from_json(raw) if self.is_directory else CampaignContact.from_json(raw)
+
+    async def network_fetch(self, skip: int, limit: int) -> Page[Any]:
+        if self.is_directory:
+            page = await self.client.directory_page(self.key.stream, skip, limit)
+        else:
+            page = await self.client.list_contacts_page(self.key.stream, self.key.list, skip, limit)
+        self.network_pages += 1
+        await asyncio.to_thread(self.cache.put_page, self.key, skip, page, now=self.clock())
+        return page
+
+    async def cached(self, skip: int, limit: int) -> CachedPage | None:
+        """The stored page at ``skip`` if it is whole for ``limit`` (or the end of the list)."""
+        page = await asyncio.to_thread(self.cache.get_page, self.key, skip)
+        if page is None:
+            return None
+        served_full = page.limit is not None and len(page.rows) >= min(page.limit, limit)
+        if len(page.rows) >= limit or served_full or not page.has_more:
+            return page
+        return None
+
+    def is_fresh(self, page: CachedPage) -> bool:
+        return self.clock() - page.fetched_at < self.max_age
+
+    async def fetch(self, skip: int, limit: int) -> Page[Any]:
+        page = await self.cached(skip, limit)
+        if page is None:
+            return await self.network_fetch(skip, limit)
+        self.cache_pages += 1
+        self.oldest_served = page.fetched_at if self.oldest_served is None else min(self.oldest_served, page.fetched_at)
+        if self.refresh_stale and not self.is_fresh(page) and skip not in self._refreshing:
+            self._refreshing[skip] = asyncio.ensure_future(self._refresh(skip, limit))
+        return self.as_page(page)
+
+    async def fresh_or_network(self, skip: int, limit: int) -> Page[Any]:
+        """For lookups and exports: the cache only when fresh, else the server."""
+        page = await self.cached(skip, limit)
+        if page is not None and self.is_fresh(page):
+            self.cache_pages += 1
+            return self.as_page(page)
+        return await self.network_fetch(skip, limit)
+
+    def as_page(self, page: CachedPage) -> Page[Any]:
+        return Page(
+            rows=tuple(self.row(raw) for raw in page.rows),
+            skip=page.answered_skip,
+            limit=page.limit,
+            has_more=page.has_more,
+            total_results=page.total_results,
+            total_pages=page.total_pages,
+        )
+
+    async def _refresh(self, skip: int, limit: int) -> None:
+        try:
+            await self.network_fetch(skip, limit)
+        except Exception:  # the stale rows stay; the next open tries again
+            return
+        finally:
+            self._refreshing.pop(skip, None)
+        if self.on_refreshed is not None:
+            self.on_refreshed(skip)
+
+    @property
+    def refreshing(self) -> bool:
+        return bool(self._refreshing)
+
+    def forget_age(self) -> None:
+        self.oldest_served = None
+
+    def cancel(self) -> None:
+        for task in list(self._refreshing.values()):
+            task.cancel()
+        self._refreshing.clear()

@@ -1,0 +1,63 @@
+"""FilterBar: the `/` filter's input line above a table."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input, Label
+
+
+class FilterBar(Horizontal):
+    """Hidden until `/`. Posts Changed as the text changes, Closed on Esc (the filter is cleared)."""
+
+    BINDINGS = [Binding("escape", "close", "Clear filter")]
+
+    DEFAULT_CSS = """
+    FilterBar { height: 1; display: none; background: $boost; }
+    FilterBar.-open { display: block; }
+    FilterBar Label { width: auto; padding: 0 1; color: $text-muted; }
+    FilterBar Input { border: none; height: 1; padding: 0; width: 1fr; background: $boost; }
+    """
+
+    class Changed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Closed(Message):
+        pass
+
+    class Accepted(Message):
+        pass
+
+    def compose(self) -> ComposeResult:
+        yield Label("/")
+        yield Input(placeholder="filter any column; phone numbers match by digits", select_on_focus=False)
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(Input)
+
+    @property
+    def text(self) -> str:
+        return self.input.value.strip() if self.has_class("-open") else ""
+
+    def open(self) -> None:
+        self.add_class("-open")
+        self.input.cursor_blink = getattr(self.app, "animate", True)
+        self.input.focus()
+
+    def action_close(self) -> None:
+        self.input.value = ""
+        self.remove_class("-open")
+        self.post_message(self.Closed())
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(event.value.strip()))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Accepted())
