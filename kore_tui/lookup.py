@@ -18,7 +18,7 @@ from kore_tui.api.walk import walk_pages
 from kore_tui.cache import DEFAULT_MAX_AGE, DIRECTORY, RowCache, ViewKey, digits_of
 from kore_tui.sources import ViewSource
 
-DEFAULT_MAX_ROWS = 100_000  # lists larger than this are skipped unless asked for: 1,000+ requests
+DEFAULT_MAX_ROWS = 20_000  # larger lists are skipped unless asked for: 200+ requests, minutes at 60/min
 Progress = Callable[[str, int, int | None], None]  # (view label, rows so far, total if known)
 
 

@@ -51,6 +51,7 @@ class Pager(Generic[T]):
         self._known = False  # any page answered (since creation or invalidate)
         self._row_count = 0
         self._row_count_exact = False
+        self._search: tuple[int, int] | None = None  # (lo, hi) pages when the end search began
         self.generation = 0  # bumped whenever row_count, row_count_exact or page_size changes
 
     # -- what the table reads ------------------------------------------------------------------
@@ -108,6 +109,42 @@ class Pager(Generic[T]):
                 self._cache.move_to_end(candidate)
                 return page.rows[i - page.skip]
         return None
+
+    def end_probe(self) -> int | None:
+        """The page to fetch next to find where the list ends, or None when there is no search
+        to make: the end was seen, no page contradicted the server's total yet, or no bound is
+        known on the far side.
+
+        Once pages disprove the total (an empty page where the total promised rows, or full
+        pages past it), the end lies on a page between the last one known to hold rows and the
+        first one known to be past the end. Walking there a page per request costs as many
+        requests as the total was wrong by; instead the search gallops from the side the row
+        count is shown at (the upper bound for an overstated total: the pages just below it
+        first, then twice as far each time the answer is still empty), and bisects once the
+        other bound moved. An error of ``d`` pages costs about ``2 * log2(d)`` requests (23 for
+        1,000 rows that claim to be a million), and one when the total was wrong by less than
+        a page.
+        """
+        if not self._known or self._row_count_exact or self._upper is None:
+            self._search = None
+            return None
+        if self._hint is not None and self._lower <= self._hint <= self._upper:
+            return None  # the total is still possible: the pages shown will confirm it or not
+        size = self._page_size
+        lo = max(0, self._lower - 1) // size  # the page of the last row known to exist
+        hi = max(0, self._upper - 1) // size  # the page of the last row that may exist
+        if self._search is None or not (self._search[0] <= lo and hi <= self._search[1]):
+            self._search = (lo, hi)
+        lo0, hi0 = self._search
+        if lo >= hi:
+            k = hi
+        elif self._row_count >= self._upper:  # shown at the upper bound: gallop down
+            k = max(lo, hi - (hi0 - hi)) if lo == lo0 else (lo + hi + 1) // 2
+        else:  # shown at the lower bound: gallop up
+            k = min(hi, lo + (lo - lo0)) if hi == hi0 else (lo + hi) // 2
+        if k in self._cache:
+            return None  # answers that do not line up with pages (a shifted skip): stop guessing
+        return k
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -177,6 +214,7 @@ class Pager(Generic[T]):
         self._cache.clear()
         self._hint = self._row_count if self._known else self._hint
         self._lower, self._upper = 0, None
+        self._search = None
         self._update_count()
 
     # -- learning from answers -----------------------------------------------------------------

@@ -9,7 +9,8 @@ what becomes of the answer:
 * ``tolerated``: the answer is odd but usable; every row arrives, exactly as the server meant it.
 
 ``retried`` cases are retried by the client itself (429, 502/503/504, a dropped connection): a
-fault shorter than the client's retries heals without the user doing anything.
+fault shorter than the client's retries (``heal_times`` faulty answers) heals without the user
+doing anything.
 
 Every fault hits the contacts of ``cl-demo-1k`` from row ``FROM_ROW`` on, so the app has page 0
 and the CLI has written ``FROM_ROW`` rows before the server turns hostile.
@@ -103,8 +104,10 @@ def _overlap(body: Any) -> Any:
     """Each page starts half a page early, saying so: the rows overlap the previous page's."""
     page = _page(body)
     start = page["skip"] - 50
-    page["results"] = [clean_row(i) for i in range(start, min(LIST_SIZE, start + 100))]
+    end = min(LIST_SIZE, start + 100)
+    page["results"] = [clean_row(i) for i in range(start, end)]
     page["skip"] = start
+    page["hasMore"] = end < LIST_SIZE  # truthful about its own rows
     return body
 
 
@@ -149,6 +152,7 @@ class FaultCase:
     retried: bool = False
     refuse: bool = False  # the server knob: stop the server, so connections are refused
     timeout: float | None = None  # a short client timeout this case needs
+    heal_times: int = 2  # retried cases: this many faulty answers, then the server recovers
     row: Callable[[int, dict[str, Any]], dict[str, Any]] = field(default=lambda i, row: row)
 
     def faults(self, times: int | None = None) -> list[Fault]:
@@ -180,7 +184,7 @@ CASES: tuple[FaultCase, ...] = (
     FaultCase("404", _status(404, "Contact list not found"), ("404", "Contact list not found")),
     FaultCase("412", _status(412, "limit must be at most 100"), ("412", "limit must be at most 100")),
     FaultCase("429-retry-after", _status(429, RATE_LIMIT_MESSAGE, headers={"Retry-After": "1"}),
-              ("429", "rate limit"), retried=True),
+              ("429", "rate limit"), retried=True, heal_times=1),  # each retry waits the 1 s asked
     FaultCase("429-retry-after-too-long", _status(429, RATE_LIMIT_MESSAGE, headers={"Retry-After": "3600"}),
               ("429", "rate limit")),
     FaultCase("429-no-retry-after", _status(429, RATE_LIMIT_MESSAGE), ("429", "rate limit"), retried=True),
@@ -190,7 +194,7 @@ CASES: tuple[FaultCase, ...] = (
     FaultCase("504", _status(504, "Gateway timeout"), ("504",), retried=True),
     FaultCase("connection-refused", lambda times: [], ("could not connect",), retried=True, refuse=True),
     FaultCase("reset-mid-body", _on_contacts(reset=True), ("connection",), retried=True),
-    FaultCase("read-timeout", _on_contacts(delay=READ_TIMEOUT + 2.0), ("timed out",), timeout=READ_TIMEOUT),
+    FaultCase("read-timeout", _on_contacts(delay=READ_TIMEOUT + 1.0), ("timed out",), timeout=READ_TIMEOUT),
     FaultCase("truncated-json", _on_contacts(truncate=True), ("truncated JSON",)),
     FaultCase("html-with-200", _on_contacts(body=HTML_PAGE, content_type="text/html"), ("HTML",)),
     FaultCase("empty-body", _on_contacts(body=b""), ("empty",)),

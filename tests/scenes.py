@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import time
@@ -27,13 +28,20 @@ def pinned_clock() -> float:
     return PINNED_NOW
 
 
-async def settle(pilot: Pilot, quiet_rounds: int = 3) -> None:
+async def settle(pilot: Pilot, quiet_rounds: int = 3, timeout: float = 30.0) -> None:
     """Wait until no worker runs and no table is loading, several checks in a row."""
     app = pilot.app
     quiet = 0
-    for _ in range(200):
+    deadline = asyncio.get_running_loop().time() + timeout
+    for _ in range(1000):
         await pilot.pause(0.05)
-        await app.workers.wait_for_complete()
+        left = deadline - asyncio.get_running_loop().time()
+        if left <= 0:
+            break
+        try:
+            await asyncio.wait_for(app.workers.wait_for_complete(), left)
+        except asyncio.TimeoutError:
+            break
         busy = len(app.workers) > 0 or any(t.fetching for t in app.screen.query(LazyTable))
         quiet = 0 if busy else quiet + 1
         if quiet >= quiet_rounds:

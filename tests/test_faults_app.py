@@ -13,27 +13,30 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, TabbedContent
 
 import kore_tui.session
 from kore_tui.api.client import Connection
 from kore_tui.demo.server import DemoServer
 from kore_tui.session import Settings
 from kore_tui.ui.app import KoreTuiApp
+from kore_tui.ui.screens.browser import BrowserScreen
+from kore_tui.ui.screens.picker import PickerScreen
+from kore_tui.ui.screens.prompt import GoToRowPrompt
 from kore_tui.ui.widgets.contact_view import ContactView
+from kore_tui.ui.widgets.lazy_table import LazyTable
 from tests.faults import (
     BY_NAME,
     CASES,
-    FROM_ROW,
-    HOSTILE,
+    CONTACTS,
     JUMP_TO,
     LIST_ID,
-    RETRIED,
     STREAM_ID,
     FaultCase,
     clean_row,
     printable,
 )
-from tests.scenes import pinned_clock, settle
+from tests.scenes import pinned_clock
 
 ROW = JUMP_TO - 1  # 0-based index of the row jumped to
 PAGE0 = range(100)
@@ -46,7 +49,24 @@ VAGUE_STATUS_LINE = pytest.mark.xfail(
     reason="UI: short_error() (ui/widgets/contact_view.py) drops the cause of a bad 2xx answer: "
            "the status line reads 'Bad response (200)' instead of naming HTML / truncated / empty",
 )
-APP_XFAIL = {"truncated-json": VAGUE_STATUS_LINE, "html-with-200": VAGUE_STATUS_LINE, "empty-body": VAGUE_STATUS_LINE}
+# A page answered at another skip than asked (the server ignores `skip`) is cached as the asked page
+# though it holds none of its rows: the row under the cursor stays "Loading" for good, no message.
+DUPLICATE_PAGE_UNSEEN = pytest.mark.xfail(
+    strict=True,
+    reason="Pager (kore_tui/paging.py) caches a page whose answered skip does not cover the asked rows: "
+           "no error, the row stays unloaded and is never asked again until r",
+)
+REFRESH_LOOP = pytest.mark.xfail(
+    strict=True,
+    reason="UI: `r` with no error (refresh) re-requests the visible page until the request budget is "
+           "spent (~58 requests at 60/min): ContactView._refreshed -> LazyTable.reload -> fetch -> on_refreshed",
+)
+APP_XFAIL = {
+    "truncated-json": VAGUE_STATUS_LINE,
+    "html-with-200": VAGUE_STATUS_LINE,
+    "empty-body": VAGUE_STATUS_LINE,
+    "duplicate-page": DUPLICATE_PAGE_UNSEEN,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -62,9 +82,28 @@ def app_for(case: FaultCase) -> KoreTuiApp:
                       settings=Settings(timeout=case.timeout or 10.0), demo_knobs={"latency": 0.0})
 
 
+async def settle(pilot: Pilot, quiet_rounds: int = 3) -> None:
+    """tests.scenes.settle with shorter pauses (the suite runs this ~100 times): no worker runs
+    and no table loads, several checks in a row; raises when the app does not settle."""
+    app = pilot.app
+    quiet = 0
+    for _ in range(500):
+        await pilot.pause(0.02)
+        await app.workers.wait_for_complete()
+        busy = len(app.workers) > 0 or any(t.loading for t in app.screen.query(LazyTable))
+        quiet = 0 if busy else quiet + 1
+        if quiet >= quiet_rounds:
+            return
+    raise TimeoutError("the app did not settle")
+
+
 async def jump(pilot: Pilot, row: int) -> None:
-    for key in ("colon", *str(row), "enter"):
-        await pilot.press(key)
+    """`:` opens the go-to-row prompt; the row number goes in; Enter jumps."""
+    await pilot.press("colon")
+    prompt = pilot.app.screen
+    assert isinstance(prompt, GoToRowPrompt)
+    prompt.query_one(Input).value = str(row)
+    await pilot.press("enter")
 
 
 def screen_text(view: ContactView) -> str:
@@ -85,7 +124,7 @@ def params() -> list[Any]:
 @pytest.mark.parametrize("case", params())
 async def test_app_survives(case: FaultCase) -> None:
     app = app_for(case)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         view = app.screen.current_view()
         table = view.table
@@ -125,25 +164,59 @@ async def test_app_survives(case: FaultCase) -> None:
         assert view.last_error is None, str(view.status.render())
         assert table.cursor_row == ROW
         assert table.current_row is not None and table.current_row.raw == clean_row(ROW)
-        assert [table.pager.get_row(i).raw for i in PAGE0] == [clean_row(i) for i in PAGE0]
+        if case.outcome == "error":  # `r` retried what failed, and kept the rest
+            assert [table.pager.get_row(i) for i in PAGE0] == page0
+
+        if case.retried and not case.refuse:
+            # A fault shorter than the client's retries heals with no key pressed: a page further
+            # down (unloaded) meets `heal_times` faulty answers, then its rows.
+            server.inject(*case.faults(times=case.heal_times))
+            met = len(server.requests_to(CONTACTS))
+            await jump(pilot, JUMP_TO + 200)
+            await settle(pilot)
+            assert view.last_error is None, str(view.status.render())
+            assert table.current_row is not None and table.current_row.raw == clean_row(ROW + 200)
+            assert len(server.requests_to(CONTACTS)) - met >= case.heal_times + 1  # the faulty answers, then the page
 
         # Last, so that a known-vague message (xfail) still had every other check run.
         for word in case.words:
             assert word.lower() in line.lower(), (word, line)
 
 
-@pytest.mark.parametrize("case", RETRIED, ids=[c.name for c in RETRIED])
-async def test_app_heals_a_short_fault_by_itself(case: FaultCase) -> None:
-    """A fault shorter than the client's retries: the row arrives, no error, no key pressed."""
-    app = app_for(case)
+@REFRESH_LOOP
+async def test_refresh_asks_for_the_visible_page_once() -> None:
+    """`r` with no error refreshes: one request per visible page, not a loop until the budget ends."""
+    app = app_for(BY_NAME["negative-skip"])  # any case: no fault is injected here
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        server = app.demo_server
+        before = len(server.requests_to(CONTACTS))
+        await pilot.press("r")
+        await settle(pilot)
+        again = server.requests_to(CONTACTS)[before:]
+        assert 1 <= len(again) <= 2, [r.query.get("skip") for r in again]
+        assert app.screen.current_view().table.current_row.raw == clean_row(0)
+
+
+async def test_hostile_list_names_show_literally_in_picker_and_browser() -> None:
+    """The list-name half of the markup-and-escapes case: the picker and the browser's title and tab."""
+    case = BY_NAME["markup-and-escapes"]
+    app = KoreTuiApp(demo=True, clock=pinned_clock, animate=False, demo_knobs={"latency": 0.0})
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        view = app.screen.current_view()
-        server = app.demo_server
-        server.inject(*case.faults(times=2))
-        await jump(pilot, JUMP_TO)
+        assert isinstance(app.screen, PickerScreen)
+        app.demo_server.inject(*case.faults())
+        lists = app.screen.query_one("#lists", OptionList)
+        lists.focus()
+        await pilot.press("r")
         await settle(pilot)
-        assert view.last_error is None, str(view.status.render())
-        assert view.table.current_row is not None and view.table.current_row.raw == clean_row(ROW)
-        faulty = [r for r in server.requests_to("/getAllContacts") if int(r.query.get("skip", 0)) >= FROM_ROW]
-        assert len(faulty) >= 2  # the fault was met, twice, and the client asked again
+        shown = "\n".join(lists.render_line(y).text for y in range(lists.size.height))
+        assert "[bold red]x[/]" in shown and printable(shown), shown
+        await pilot.press("enter")  # the first list, cl-demo-1k, by its hostile name
+        await settle(pilot)
+        assert isinstance(app.screen, BrowserScreen) and app.screen.list_id == LIST_ID
+        title = app.screen.title
+        tab = str(app.screen.query_one(TabbedContent).get_tab("list").label)
+        for text in (title, tab):
+            assert "[bold red]x[/] [link=file:///etc]y[/link]" in text and printable(text), repr(text)
+        assert printable(str(app.screen.current_view().status.render()))

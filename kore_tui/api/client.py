@@ -263,6 +263,9 @@ class KoreClient:
         while True:
             await self.budget.acquire()
             request_headers = {**headers, "auth": self.minter.token()}
+            if log.isEnabledFor(logging.DEBUG):  # `--debug`: what was asked; never a header
+                asked = ", ".join(f"{k}={v}" for k, v in params.items() if k != "accountId")
+                log.debug("%s asking (%s), attempt %d", where, asked, attempt + 1)
             started = time.monotonic()
             self.requests_sent += 1
             try:

@@ -71,6 +71,7 @@ STREAMS: tuple[DemoStream, ...] = (
         1_237,
         (
             DemoList("cl-demo-1k", "Spring callbacks", 1_000, "Customers who asked for a call"),
+            DemoList("cl-demo-100k", "Win-back", 100_000, "Lapsed customers"),
             DemoList("cl-demo-250k", "Renewals 2026", 250_000, "Annual renewal reminders"),
             DemoList("cl-demo-1m", "National survey", 1_000_000, "A million numbers"),
             DemoList("cl-demo-seven", "VIP follow-up", 7, "Seven people"),

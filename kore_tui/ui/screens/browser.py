@@ -17,8 +17,20 @@ from kore_tui.cache import DIRECTORY, ViewKey
 from kore_tui.sources import ViewSource
 from kore_tui.ui.columns import DIRECTORY_COLUMNS, DIRECTORY_FIELD_ORDER, LIST_COLUMNS, LIST_FIELD_ORDER
 from kore_tui.ui.safe_text import clean
-from kore_tui.ui.screens.prompt import GoToRowPrompt
+from kore_tui.ui.screens.prompt import GoToRowPrompt, TextPrompt
 from kore_tui.ui.widgets.contact_view import ContactView
+
+
+def ask_and_find(screen: Screen, stream_id: str) -> None:
+    """Ask for a number, then show where it is in the stream."""
+    from kore_tui.ui.screens.lookup import LookupScreen
+
+    def asked(phone: str | None) -> None:
+        if phone:
+            screen.app.push_screen(LookupScreen(stream_id, phone))
+
+    screen.app.push_screen(TextPrompt("Find a phone number (any format; matched by digits):",
+                                      placeholder="+1 555 000 0000"), asked)
 
 
 def tab_label(text: str) -> Content:
@@ -36,6 +48,8 @@ class BrowserScreen(Screen[None]):
         Binding("tab", "next_view", "Switch view", show=False),
         Binding("r", "retry", "Retry/refresh"),
         Binding("colon,ctrl+g", "go_to_row", "Go to row", key_display=":"),
+        Binding("f", "find_number", "Find number"),
+        Binding("e", "export", "Export"),
     ]
 
     def __init__(self, stream_id: str, list_id: str | None, *, contact_list: ContactList | None = None) -> None:
@@ -141,6 +155,14 @@ class BrowserScreen(Screen[None]):
 
         self.app.push_screen(GoToRowPrompt(view.table.row_count), chosen)
 
+    def action_find_number(self) -> None:
+        ask_and_find(self, self.stream_id)
+
+    def action_export(self) -> None:
+        from kore_tui.ui.screens.export import ExportScreen
+
+        self.app.push_screen(ExportScreen(self.current_view()))
+
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:
             self.dismiss()
@@ -150,3 +172,6 @@ class BrowserScreen(Screen[None]):
         yield SystemCommand("Toggle detail pane", "Show or hide the contact's fields", self.action_toggle_detail)
         yield SystemCommand("Retry / refresh", "Ask the server again", self.action_retry)
         yield SystemCommand("Contacts directory", "The stream's contacts", lambda: self.action_view("directory"))
+        yield SystemCommand("Find a phone number", "In the directory and every list of this stream", self.action_find_number)
+        yield SystemCommand("Export this view", "All rows, or the filter's matches, to CSV or JSONL", self.action_export)
+        yield SystemCommand("Filter rows", "Show rows matching a text or number", lambda: self.current_view().action_filter())

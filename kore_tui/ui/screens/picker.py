@@ -48,6 +48,7 @@ class PickerScreen(Screen[None]):
         Binding("c", "directory", "Directory"),
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("r", "reload", "Reload"),
+        Binding("f", "find_number", "Find number"),
         Binding("ctrl+o", "app.switch_profile", "Profiles"),
     ]
 
@@ -186,7 +187,7 @@ class PickerScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         # Typing on the list filters it, as in any picker.
-        if self.focused is self.query_one(ContactListList) and event.is_printable and event.character not in ("/", "c", "r", "?"):
+        if self.focused is self.query_one(ContactListList) and event.is_printable and event.character not in ("/", "c", "r", "f", "?"):
             filter_input = self.query_one("#list-filter", Input)
             filter_input.focus()
             filter_input.insert_text_at_cursor(event.character or "")
@@ -214,6 +215,13 @@ class PickerScreen(Screen[None]):
         stream = self.current_stream()
         if stream is not None:
             self.open_browser(stream.id, None)
+
+    def action_find_number(self) -> None:
+        from kore_tui.ui.screens.browser import ask_and_find
+
+        stream = self.current_stream()
+        if stream is not None:
+            ask_and_find(self, stream.id)
 
     def action_filter(self) -> None:
         self.query_one("#list-filter", Input).focus()

@@ -14,12 +14,6 @@ class FilterBar(Horizontal):
 
     BINDINGS = [Binding("escape", "close", "Clear filter")]
 
-    DEFAULT_CSS = """
-    FilterBar { height: 1; display: none; background: $boost; }
-    FilterBar.-open { display: block; }
-    FilterBar Label { width: auto; padding: 0 1; color: $text-muted; }
-    FilterBar Input { border: none; height: 1; padding: 0; width: 1fr; background: $boost; }
-    """
 
     class Changed(Message):
         def __init__(self, text: str) -> None:

@@ -431,7 +431,11 @@ class LazyTable(ScrollView, can_focus=True):
 
     def _needed_pages(self, pager: Pager[Any]) -> set[int]:
         """Pages of the visible rows, plus the next page in the direction of travel when it is
-        within a screen of the visible rows."""
+        within a screen of the visible rows.
+
+        When the view shows the end of a list whose total the pages have disproved, only the
+        pager's end probe: the rows shown there may not exist, and the probe finds the real end
+        in a few requests (the cursor, clamped to the row count, follows it there)."""
         if not pager.row_count_known:
             return {0}  # page indexes mean nothing until page 0 gave the page size
         count = self._row_count
@@ -440,6 +444,8 @@ class LazyTable(ScrollView, can_focus=True):
         body = self._body_height()
         first = min(self.scroll_offset.y, count - 1)
         last = min(count - 1, first + body - 1)
+        if last >= count - 1 and (probe := pager.end_probe()) is not None:
+            return {probe}
         needed = set(pager.pages_for(first, last))
         ahead = last + body if self._direction >= 0 else first - body
         if 0 <= ahead < count:

@@ -1,0 +1,102 @@
+"""ExportScreen: the current view (all rows, or the filter's matches) to CSV or JSON Lines."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, ProgressBar, Static, Switch
+
+from kore_tui.api.errors import ApiError
+from kore_tui.cache import DIRECTORY
+from kore_tui.export import CAMPAIGN_FIELDS, DIRECTORY_FIELDS, RowWriter, export_rows
+from kore_tui.ui.safe_text import clean
+from kore_tui.ui.widgets.contact_view import ContactView
+
+
+def default_path(view: ContactView) -> str:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+    name = "directory" if view.source.key.list == DIRECTORY else view.source.key.list
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in f"{view.source.key.stream}-{name}")
+    return str(Path.cwd() / f"kore-{safe}-{stamp}.csv")
+
+
+class ExportScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape", "close", "Cancel / close")]
+
+    def __init__(self, view: ContactView) -> None:
+        super().__init__()
+        self.view = view
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="prompt"):
+            yield Label("Export this view. The format follows the file name: .csv or .jsonl", markup=False)
+            yield Input(default_path(self.view), id="export-path", select_on_focus=False)
+            if self.view.filtering:
+                with Vertical(classes="switch-row"):
+                    yield Label(f"Only the {self.view.matches:,} rows matching the filter", markup=False)
+                    yield Switch(value=True, id="only-matches")
+            yield ProgressBar(show_eta=False, id="export-progress")
+            yield Static("", id="export-result")
+            yield Label("Enter starts · Esc cancels or closes", classes="hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(ProgressBar).display = False
+        path_input = self.query_one("#export-path", Input)
+        path_input.cursor_blink = getattr(self.app, "animate", True)
+        path_input.focus()
+
+    def action_close(self) -> None:
+        self.workers.cancel_group(self, "export")
+        self.dismiss(None)
+
+    @on(Input.Submitted, "#export-path")
+    def _start(self, event: Input.Submitted) -> None:
+        path = Path(event.value.strip()).expanduser()
+        fmt = "jsonl" if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else "csv"
+        only = self.query("#only-matches") and self.query_one("#only-matches", Switch).value
+        self.export(path, fmt, bool(only))
+
+    def _say(self, text: str, style: str = "") -> None:
+        self.query_one("#export-result", Static).update(Text(clean(text), style=style))
+
+    @work(exclusive=True, group="export")
+    async def export(self, path: Path, fmt: str, only_matches: bool) -> None:
+        view = self.view
+        fields = DIRECTORY_FIELDS if view.source.is_directory else CAMPAIGN_FIELDS
+        bar = self.query_one(ProgressBar)
+        bar.display = True
+        try:
+            handle = await asyncio.to_thread(open, path, "w", encoding="utf-8", newline="")
+        except OSError as exc:
+            self._say(f"Cannot write {path}: {exc.strerror or exc}", "red")
+            return
+        writer = RowWriter(handle, fmt, fields)  # type: ignore[arg-type]
+        try:
+            if only_matches:
+                cache, key = view.source.cache, view.source.key
+                matches = await asyncio.to_thread(cache.matching_rows, key, view.filter_text)
+                bar.update(total=len(matches), progress=0)
+                writer.write(raw for _, raw in matches)
+                writer.finish()
+                bar.update(progress=len(matches))
+            else:
+                await export_rows(view.source.fresh_or_network, writer, page_size=view.main_pager.page_size,
+                                  concurrency=2, on_progress=lambda rows, total: bar.update(total=total, progress=rows))
+        except ApiError as exc:
+            self._say(f"{exc.kind}: {exc}. {writer.rows:,} rows were written to {path}.", "red")
+            return
+        except asyncio.CancelledError:
+            self._say(f"Cancelled: {writer.rows:,} rows were written to {path}.", "yellow")
+            raise
+        finally:
+            handle.close()
+        self._say(f"{writer.rows:,} rows written to {path}", "green")
+        self.app.notify(clean(f"Exported {writer.rows:,} rows to {path}"), markup=False)
