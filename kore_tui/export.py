@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal, TextIO
 
+from kore_tui.api.models import text_or_none
 from kore_tui.api.walk import FetchPage, walk_pages
 
 Format = Literal["csv", "jsonl"]
@@ -63,15 +64,8 @@ class RowWriter:
 
 
 def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(value)
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """A CSV cell: text as is, nested values as compact JSON, null as empty."""
+    return text_or_none(value) or ""
 
 
 async def export_rows(

@@ -84,7 +84,8 @@ async def contact_lists_cached(client: KoreClient, cache: RowCache, profile: str
     if stored is not None and not refresh and clock() - stored[1] < max_age:
         return parse_contact_lists({"data": stored[0]})
     lists = await client.contact_lists(stream)
-    await asyncio.to_thread(cache.put_meta, profile, stream, "contact-lists", [dict(lst.raw) for lst in lists])
+    await asyncio.to_thread(cache.put_meta, profile, stream, "contact-lists", [dict(lst.raw) for lst in lists],
+                            now=clock())
     return lists
 
 
@@ -142,7 +143,7 @@ async def _complete_view(client: KoreClient, cache: RowCache, key: ViewKey, sear
         rows = page.end
         if on_progress is not None:
             on_progress(search.name, rows, page.total_results)
-    await asyncio.to_thread(cache.mark_complete, key, rows)
+    await asyncio.to_thread(cache.mark_complete, key, rows, now=clock())
     state = await asyncio.to_thread(cache.view_state, key)
     search.rows = state.rows
     search.fetched_at = state.oldest

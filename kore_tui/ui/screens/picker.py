@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from kore_tui.api.errors import ApiError
 from kore_tui.api.models import ContactList
 from kore_tui.config import Stream
+from kore_tui.lookup import contact_lists_cached
 from kore_tui.ui.safe_text import clean
 from kore_tui.ui.screens.prompt import TextPrompt
 from kore_tui.ui.widgets.lazy_table import fit
@@ -149,14 +150,17 @@ class PickerScreen(Screen[None]):
     # -- contact lists ----------------------------------------------------------------------------
 
     @work(exclusive=True, group="lists")
-    async def load_lists(self, stream_id: str) -> None:
+    async def load_lists(self, stream_id: str, refresh: bool = False) -> None:
         status = self.query_one(StatusLine)
         self.lists_stream = stream_id
         self.lists = []
         self.fill_lists()
         status.show(position=f"Stream {clean(stream_id)}", activity="loading contact lists…", error="")
         try:
-            self.lists = await self.app.client.contact_lists(stream_id)  # type: ignore[attr-defined]
+            app = self.app
+            # From a fresh cache when there is one: reopening the picker costs no request.
+            self.lists = await contact_lists_cached(app.client, app.cache, app.profile.name, stream_id,  # type: ignore[attr-defined]
+                                                    refresh=refresh, clock=app.clock)  # type: ignore[attr-defined]
         except ApiError as exc:
             status.show(activity="", error=f"{exc.kind}: {exc}")
             return
@@ -229,7 +233,7 @@ class PickerScreen(Screen[None]):
     def action_reload(self) -> None:
         stream = self.current_stream()
         if stream is not None:
-            self.load_lists(stream.id)
+            self.load_lists(stream.id, refresh=True)
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Add stream", "Add a stream by its id", self.action_add_stream)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from rich.console import RenderableType
@@ -119,22 +119,21 @@ class DetailPane(VerticalScroll, can_focus=True):
         if isinstance(value, Mapping):
             if not value:
                 return Text("{}", style="dim")
-            inner = Table.grid(padding=(0, 1))
-            inner.add_column(style="italic", no_wrap=True)
-            inner.add_column(overflow="fold")
-            for k, v in value.items():
-                inner.add_row(Text(clean(str(k))), self._value(str(k), v, depth + 1))
-            return inner
+            return self._nested(((str(k), str(k), v) for k, v in value.items()), "italic", depth)
         if isinstance(value, list):
             if not value:
                 return Text("(none)", style="dim")
-            inner = Table.grid(padding=(0, 1))
-            inner.add_column(style="dim", no_wrap=True)
-            inner.add_column(overflow="fold")
-            for i, item in enumerate(value):
-                inner.add_row(Text(f"{i + 1}."), self._value(key, item, depth + 1))
-            return inner
+            return self._nested(((f"{i + 1}.", key, item) for i, item in enumerate(value)), "dim", depth)
         return Text(clean(repr(value)))
+
+    def _nested(self, items: Iterable[tuple[str, str, Any]], label_style: str, depth: int) -> Table:
+        """A sub-table of (label, key for formatting, value) rows, for objects and lists."""
+        inner = Table.grid(padding=(0, 1))
+        inner.add_column(style=label_style, no_wrap=True)
+        inner.add_column(overflow="fold")
+        for label, key, value in items:
+            inner.add_row(Text(clean(label)), self._value(key, value, depth + 1))
+        return inner
 
 
 class _MissingType:
