@@ -9,7 +9,8 @@ What runs
     ``cl-demo-1m`` (1,000,000 contacts). Each part runs in a fresh subprocess, so memory figures
     are not polluted by earlier parts and request budgets start empty. The DataTable baseline is a
     minimal Textual app with one ``DataTable`` (the list's three columns) fed 100,000 demo
-    contacts with ``add_row``, one by one.
+    contacts with ``add_row``, one by one, as cleaned ``rich.text.Text`` cells (a ``str`` cell
+    is parsed as markup, and the demo data's ``[/]`` makes DataTable raise ``MarkupError``).
 
 How it measures
     * Keys are sent as raw terminal events through the driver (``driver.send_message(Key)``), as
@@ -64,6 +65,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import events
 from textual._compositor import CompositorUpdate
 from textual.app import App, ComposeResult
@@ -75,6 +77,9 @@ from kore_tui.demo import data
 from kore_tui.demo.server import DemoServer, Fault
 from kore_tui.session import Settings
 from kore_tui.ui.app import KoreTuiApp
+from kore_tui.paging import Pager
+from kore_tui.ui.columns import LIST_COLUMNS
+from kore_tui.ui.safe_text import clean
 from kore_tui.ui.widgets.lazy_table import LazyTable
 
 STREAM = "st-demo-sales"
@@ -148,6 +153,12 @@ async def wait_painted(row: int, timeout: float = 30.0) -> float:
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
+
+def log(text: str) -> None:
+    """Progress on stderr (the parent shows it only when a part fails)."""
+    sys.stderr.write(f"{time.strftime('%H:%M:%S')} {text}\n")
+    sys.stderr.flush()
 
 
 def rss_mb() -> float:
@@ -288,26 +299,35 @@ async def part_open() -> dict[str, Any]:
         }
 
 
-async def part_enter() -> dict[str, Any]:
-    """From the picker: Enter on the million-row list -> its first row painted."""
+async def part_enter(runs: int = 5) -> dict[str, Any]:
+    """From the picker: Enter on the million-row list -> its row 0 painted. Median of ``runs``
+    fresh apps (each a first-time user: the local row cache starts empty)."""
     from textual.widgets import OptionList
 
-    app = KoreTuiApp(demo=True, animate=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        lists = app.screen.query_one("#lists", OptionList)
-        index = next(i for i in range(lists.option_count) if lists.get_option_at_index(i).id == MILLION)
-        lists.focus()
-        lists.highlighted = index
-        await settle(pilot)
-        app.demo_server.reset_log()
-        Paint.wait_for(0)
-        start = time.perf_counter()
-        send(app, "enter")
-        painted = await wait_painted(0)
-        at_paint = len(app.demo_server.requests_to("getAllContacts"))
-        await settle(pilot)
-        return {"enter_ms": (painted - start) * 1000, "enter_requests_at_paint": at_paint}
+    times, first_frames, requests = [], [], []
+    for _ in range(runs):
+        isolate_user_dirs()
+        app = KoreTuiApp(demo=True, animate=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            lists = app.screen.query_one("#lists", OptionList)
+            index = next(i for i in range(lists.option_count) if lists.get_option_at_index(i).id == MILLION)
+            lists.focus()
+            lists.highlighted = index
+            await settle(pilot)
+            app.demo_server.reset_log()
+            Paint.wait_for(0)
+            frames_before = len(Paint.frames)
+            start = time.perf_counter()
+            send(app, "enter")
+            painted = await wait_painted(0)
+            requests.append(len(app.demo_server.requests_to("getAllContacts")))
+            times.append((painted - start) * 1000)
+            first_frames.append((Paint.frames[frames_before] - start) * 1000)
+            await settle(pilot)
+    return {"enter_ms": statistics.median(times), "enter_all_ms": times,
+            "enter_first_frame_ms": statistics.median(first_frames),
+            "enter_requests_at_paint": max(requests)}
 
 
 async def part_end() -> dict[str, Any]:
@@ -550,6 +570,45 @@ async def part_overstated() -> dict[str, Any]:
         }
 
 
+class LazyOnlyApp(App[None]):
+    """The table alone, as the DataTable baseline is: no detail pane, no status line."""
+
+    def __init__(self, pager: Pager[Any]) -> None:
+        super().__init__()
+        self.pager = pager
+
+    def compose(self) -> ComposeResult:
+        yield LazyTable(LIST_COLUMNS, pager=self.pager)
+
+    def on_mount(self) -> None:
+        self.query_one(LazyTable).focus()
+
+
+async def part_lazy_only() -> dict[str, Any]:
+    """LazyTable alone over the million-row list (HTTP, the demo server): cursor CPU."""
+    server = DemoServer(latency=0.03).start()
+    try:
+        connection = Connection(host=server.url, account_id=server.account_id,
+                                client_id=server.client_id, max_rpm=0)
+        async with KoreClient(connection, server.secret) as client:
+            pager: Pager[Any] = Pager(lambda skip, limit: client.list_contacts_page(STREAM, MILLION, skip, limit))
+            app = LazyOnlyApp(pager)
+            async with app.run_test(size=SIZE) as pilot:
+                await settle(pilot)
+                table = app.query_one(LazyTable)
+                figures = []
+                for row in (0, 999_000, 0):
+                    table.go_to_row(row)
+                    await settle(pilot)
+                    table.go_to_row(table.scroll_offset.y + table._body_height() // 2)
+                    await settle(pilot)
+                    figures.append(await paced_cpu_ms(app, CURSOR_KEYS))
+                return {"alone_near_ms": min(figures[0][0], figures[2][0]), "alone_far_ms": figures[1][0],
+                        "alone_frames": [f[1] for f in figures]}
+    finally:
+        server.stop()
+
+
 class BaselineApp(App[None]):
     def compose(self) -> ComposeResult:
         yield DataTable(cursor_type="row")
@@ -561,8 +620,10 @@ async def part_datatable() -> dict[str, Any]:
     assert lst is not None
     rows = []
     for i in range(BASELINE_ROWS):
+        # Text, not str: DataTable parses str cells as markup, and the demo's "[/]" crashes it.
         c = data.list_contact(stream, lst, i)
-        rows.append((str(c.get("phoneNumber")), str(c.get("createdAt"))[:16], str(c.get("_id"))))
+        rows.append(tuple(Text(clean(str(c.get(key)))) for key in ("phoneNumber", "createdAt", "_id")))
+    log(f"{len(rows):,} rows generated")
     rss_empty = rss_mb()
     app = BaselineApp()
     async with app.run_test(size=SIZE) as pilot:
@@ -581,6 +642,7 @@ async def part_datatable() -> dict[str, Any]:
         while not Paint.frames:  # the first frame with rows
             await asyncio.sleep(0.001)
         load_s = Paint.frames[0] - start
+        log(f"added in {added - start:.1f} s, first frame after {load_s:.1f} s")
         load_cpu = time.thread_time() - cpu_start
         add_s = added - start
         await pilot.pause(0.3)
@@ -594,16 +656,20 @@ async def part_datatable() -> dict[str, Any]:
             return await paced_cpu_ms(app, CURSOR_KEYS)
 
         near, near_frames = await at(0)
+        log(f"cursor at 0: {near:.1f} ms")
         far, far_frames = await at(BASELINE_ROWS - 1000 - 16)
+        log(f"cursor at {BASELINE_ROWS - 1000:,}: {far:.1f} ms")
         near2, _ = await at(0)
         table.move_cursor(row=0)
         await pilot.pause(0.3)
-        Paint.frames.clear()
         start = time.perf_counter()
         send(app, "end")
-        while not Paint.frames:
+        while table.cursor_row != BASELINE_ROWS - 1:
             await asyncio.sleep(0.001)
-        end_ms = (Paint.frames[0] - start) * 1000
+        moved = time.perf_counter()
+        while not Paint.frames or Paint.frames[-1] < moved:
+            await asyncio.sleep(0.001)
+        end_ms = (Paint.frames[-1] - start) * 1000
         return {
             "dt_add_s": add_s,
             "dt_load_s": load_s,
@@ -625,6 +691,7 @@ PARTS: dict[str, Callable[[argparse.Namespace], Awaitable[dict[str, Any]]]] = {
     "pagedown": lambda a: part_pagedown(),
     "goto": lambda a: part_goto(),
     "cursor": lambda a: part_cursor(),
+    "alone": lambda a: part_lazy_only(),
     "memory": lambda a: part_memory(a.jumps),
     "held25": lambda a: part_held(25.0),
     "held10": lambda a: part_held(10.0),
@@ -675,89 +742,95 @@ def ratio(measured: Any, baseline: Any) -> str:
 
 
 def report(r: dict[str, Any]) -> tuple[list[tuple[str, str, str, str, str]], list[str]]:
+    """The table's rows (figure, goal, measured, DataTable baseline, ratio) and the goals missed."""
     g = r.get
     rows: list[tuple[str, str, str, str, str]] = []
     fails: list[str] = []
 
     def add(figure: str, goal: str, measured: Any, baseline: Any = None, unit: str = "",
-            ok: bool | None = None, show_ratio: bool = True) -> None:
-        m = fmt(measured, unit)
+            ok: bool | None = None) -> None:
+        cell = fmt(measured, unit)
         if ok is False:
-            m += "  MISS"
-            fails.append(figure)
-        rows.append((figure, goal, m, fmt(baseline, unit), ratio(measured, baseline) if show_ratio else "-"))
+            cell += "  MISS"
+            fails.append(figure.strip())
+        rows.append((figure, goal, cell, fmt(baseline, unit), ratio(measured, baseline)))
 
-    all_pages = BASELINE_ROWS // 100
+    def at_most(value: Any, limit: float) -> bool | None:
+        return None if value is None else value <= limit
+
+    def over(a: Any, b: Any) -> float | None:
+        return a / b if a and b else None
+
+    up_front = BASELINE_ROWS // 100  # requests a table fed every row makes before it is usable
     req_ms = g("request_ms")
-    add("open list: list requests before row 0 painted", "exactly 1", g("open_requests_at_paint"),
-        all_pages, ok=g("open_requests_at_paint") == 1)
-    add("open list: list requests once settled", "1", g("open_list_requests"), all_pages,
-        ok=g("open_list_requests") == 1)
-    add("one request (KoreClient, demo server)", "-", req_ms, None, " ms")
-    if g("enter_ms") is not None and req_ms is not None:
-        add("Enter on list -> row 0 painted", f"<= {req_ms + 100:.0f} ms (req + 100)", g("enter_ms"),
-            (g("dt_load_s") or 0) * 1000 or None, " ms", ok=g("enter_ms") <= req_ms + 100)
-        add("Enter: list requests before row 0 painted", "1", g("enter_requests_at_paint"), all_pages,
-            ok=g("enter_requests_at_paint") == 1)
-    add("End -> last row painted", "<= 1,500 ms", g("end_ms"), g("dt_end_ms"), " ms",
-        ok=None if g("end_ms") is None else g("end_ms") <= 1500)
-    add("End: requests (after page 0)", "<= 3 (pages shown)", g("end_requests"), None,
-        ok=None if g("end_requests") is None else g("end_requests") <= 3)
-    add("Home then G: requests", "0 (cached)", g("home_G_requests"), None, ok=g("home_G_requests") == 0)
+    add("open list: list requests when row 0 painted", "exactly 1", g("open_requests_at_paint"), up_front,
+        ok=None if g("open_requests_at_paint") is None else g("open_requests_at_paint") == 1)
+    others = [p for p in g("open_all_requests") or [] if p != "getAllContacts"]
+    add("  other requests at open (not the list's)", "-",
+        ", ".join(f"{p} x{others.count(p)}" for p in sorted(set(others))) or "none" if g("open_all_requests") else None)
+    add("one request's time (KoreClient, median of 20)", "-", req_ms, None, " ms")
+    enter_goal = f"<= {req_ms + 100:,.0f} ms (req + 100)" if req_ms else "req + 100 ms"
+    add("Enter on a list -> row 0 painted (median of 5)", enter_goal, g("enter_ms"),
+        (g("dt_load_s") or 0) * 1000 or None, " ms",
+        ok=None if g("enter_ms") is None or req_ms is None else g("enter_ms") <= req_ms + 100)
+    add("  Enter -> the browser's first frame", "-", g("enter_first_frame_ms"), None, " ms")
+    add("  list requests when row 0 painted", "exactly 1", g("enter_requests_at_paint"), up_front,
+        ok=None if g("enter_requests_at_paint") is None else g("enter_requests_at_paint") == 1)
+    add("End -> last row painted", "<= 1,500 ms", g("end_ms"), g("dt_end_ms"), " ms", ok=at_most(g("end_ms"), 1500))
+    add("  End: requests", "<= 3 (pages shown)", g("end_requests"), None, ok=at_most(g("end_requests"), 3))
+    add("  then Home, G: requests", "0 (cached)", g("home_G_requests"), None,
+        ok=None if g("home_G_requests") is None else g("home_G_requests") == 0)
     add("PageDown x1000 (raw keys): requests", "<= 3 (pages shown)", g("pagedown_requests"), None,
-        ok=None if g("pagedown_requests") is None else g("pagedown_requests") <= 3)
-    add("PageDown x1000: pages passed", "-", g("pagedown_pages_passed"), None)
-    add("PageDown x1000: last key -> rows painted", "-", g("pagedown_paint_after_last_key_ms"), None, " ms")
-    add("go to row 734,561 (:): requests", "<= 3 (pages shown)", g("goto_requests"), None,
+        ok=at_most(g("pagedown_requests"), 3))
+    add("  pages passed", "-", g("pagedown_pages_passed"), None)
+    add("  last key handled -> rows painted", "-", g("pagedown_paint_after_last_key_ms"), None, " ms")
+    add("go to row 734,561 (: then Enter): requests", "<= 3 (pages shown)", g("goto_requests"), None,
         ok=None if g("goto_requests") is None else g("goto_requests") <= 3 and g("goto_row_ok"))
-    add("go to row: Enter -> row painted", "<= 1,500 ms", g("goto_ms"), None, " ms",
-        ok=None if g("goto_ms") is None else g("goto_ms") <= 1500)
-    near, far = g("cursor_near_ms"), g("cursor_far_ms")
+    add("  Enter -> row painted", "<= 1,500 ms", g("goto_ms"), None, " ms", ok=at_most(g("goto_ms"), 1500))
+    near, far, after = g("cursor_near_ms"), g("cursor_far_ms"), g("cursor_after_jumps_ms")
     dt_near, dt_far = g("dt_cursor_near_ms"), g("dt_cursor_far_ms")
-    add("CPU per cursor move, row 0", "<= 5 ms", near, dt_near, " ms",
-        ok=None if near is None else near <= 5)
-    add("CPU per cursor move, row 999,000 (DT: 99,000)", "<= 5 ms", far, dt_far, " ms",
-        ok=None if far is None else far <= 5)
-    far_near = far / near if near and far else None
-    dt_far_near = dt_far / dt_near if dt_near and dt_far else None
-    add("  ratio far/near", "<= 1.2", far_near, dt_far_near,
-        ok=None if far_near is None else far_near <= 1.2)
-    after = g("cursor_after_jumps_ms")
-    after_ratio = after / near if after and near else None
-    add("CPU per cursor move after 200 jumps, row 0", "<= 5 ms", after, dt_near, " ms",
-        ok=None if after is None else after <= 5)
-    add("  ratio after-jumps/fresh", "<= 1.2", after_ratio, None,
-        ok=None if after_ratio is None else after_ratio <= 1.2)
+    add("CPU per cursor move, the app, row 0", "<= 5 ms", near, dt_near, " ms", ok=at_most(near, 5))
+    add("  row 999,000 (DataTable: 99,000)", "<= 5 ms", far, dt_far, " ms", ok=at_most(far, 5))
+    add("  ratio far/near", "<= 1.2", over(far, near), over(dt_far, dt_near), ok=at_most(over(far, near), 1.2))
+    add("  row 0 after 200 random jumps", "<= 5 ms", after, dt_near, " ms", ok=at_most(after, 5))
+    add("  ratio after jumps/fresh", "<= 1.2", over(after, near), None, ok=at_most(over(after, near), 1.2))
+    a_near, a_far = g("alone_near_ms"), g("alone_far_ms")
+    add("CPU per cursor move, LazyTable alone, row 0", "<= 5 ms", a_near, dt_near, " ms", ok=at_most(a_near, 5))
+    add("  row 999,000 (DataTable: 99,000)", "<= 5 ms", a_far, dt_far, " ms", ok=at_most(a_far, 5))
+    add("  ratio far/near", "<= 1.2", over(a_far, a_near), over(dt_far, dt_near),
+        ok=at_most(over(a_far, a_near), 1.2))
     add(f"RSS after {g('jumps', 200)} random jumps", "<= 150 MB", g("rss_after_mb"), g("dt_rss_mb"), " MB",
-        ok=None if g("rss_after_mb") is None else g("rss_after_mb") <= 150)
-    add("  RSS growth over the jumps", "bounded", (g("rss_after_mb") or 0) - (g("rss_before_mb") or 0)
-        if g("rss_after_mb") else None, g("dt_rss_growth_mb"), " MB")
-    add("  most pages cached (LRU bound)", f"<= {g('max_cached_pages', 64)}", g("most_cached_pages"), None,
-        ok=None if g("most_cached_pages") is None else g("most_cached_pages") <= g("max_cached_pages", 64))
-    add("  same page in flight at once (max)", "1", g("same_page_in_flight_max"), None,
-        ok=None if g("same_page_in_flight_max") is None else g("same_page_in_flight_max") <= 1)
+        ok=at_most(g("rss_after_mb"), 150))
+    growth = g("rss_after_mb") - g("rss_before_mb") if g("rss_after_mb") and g("rss_before_mb") else None
+    add("  RSS growth over the jumps", "bounded", growth, None, " MB")
+    add("  most pages cached at once", f"<= {g('max_cached_pages', 64)} (LRU)", g("most_cached_pages"), None,
+        ok=at_most(g("most_cached_pages"), g("max_cached_pages", 64)))
+    add("  the same page in flight at once, max", "1", g("same_page_in_flight_max"), None,
+        ok=at_most(g("same_page_in_flight_max"), 1))
     add("  requests for the jumps", "-", g("jump_requests"), None)
     add("  jump -> row painted, median / p95", "-",
-        f"{g('jump_ms_median', 0):.0f} / {g('jump_ms_p95', 0):.0f} ms" if g("jump_ms_median") else None, None)
+        f"{g('jump_ms_median'):.0f} / {g('jump_ms_p95'):.0f} ms" if g("jump_ms_median") else None)
     for hz in ("25", "10"):
         h = r.get(f"held{hz}") or {}
         if not h:
             continue
-        add(f"held PageDown {hz} Hz, budget spent: pages passed", "-", h["pages_passed"], None)
-        add(f"  requests sent (while held + after)", "pages in view",
-            f"{h['sent_while_held']} + {h['sent_total'] - h['sent_while_held']}", None)
-        add("  fetches queued (max waiting at once)", "-", f"{h['fetches_started']} ({h['most_queued']})", None)
-        add("  sent for pages never on screen", "none", len(h["sent_pages_never_shown"]), None,
+        add(f"PageDown held 4 s at {hz} Hz, budget spent: pages passed", "-", h["pages_passed"])
+        add("  fetches queued (most waiting at once)", "pages in view",
+            f"{h['fetches_started']} ({h['most_queued']})")
+        add("  requests sent while held + after release", "pages in view",
+            f"{h['sent_while_held']} + {h['sent_total'] - h['sent_while_held']}")
+        add("  sent for pages never on screen", "0", len(h["sent_pages_never_shown"]),
             ok=not h["sent_pages_never_shown"])
-        add("  release -> rows painted", "-", h["paint_after_release_ms"], None, " ms")
+        add("  release -> rows painted (waits for the budget)", "-", h["paint_after_release_ms"], None, " ms")
     if g("claimed"):
-        add("overstated total (1,000 claiming 1M): End", "true end, ~log2 requests",
-            f"{g('corrected'):,} rows, {g('overstated_requests')} requests",
-            None, ok=g("corrected") == 1000 and g("exact"))
+        add("total overstated (1,000 rows claim 1M): End", "the true end",
+            f"{g('corrected'):,} rows{' (exact)' if g('exact') else ''}",
+            ok=g("corrected") == 1000 and bool(g("exact")))
+        add("  requests after page 0", "~2 log2(pages)", g("overstated_requests"), None,
+            ok=at_most(g("overstated_requests"), 2 * 14 + 2))
         add("  End -> true last row painted", "-", g("overstated_ms"), None, " ms")
-    add("DataTable: add_row x100,000 (loop frozen)", "-", None, g("dt_add_s"), " s", show_ratio=False)
-    add("DataTable: load -> first frame / its CPU", "-", None,
-        f"{g('dt_load_s', 0):.1f} s / {g('dt_load_cpu_s', 0):.1f} s" if g("dt_load_s") else None, show_ratio=False)
+    add("DataTable: 100,000 add_row calls", "-", None, g("dt_add_s"), " s")
+    add("DataTable: add_row start -> first frame", "-", None, g("dt_load_s"), " s")
     return rows, fails
 
 
@@ -784,6 +857,7 @@ def main() -> int:
         print("RESULT " + json.dumps(result))
         return 0
     results: dict[str, Any] = {}
+    load_before = os.getloadavg()[0]
     for name in args.parts.split(","):
         started = time.perf_counter()
         part = run_part(name, args)
@@ -793,8 +867,12 @@ def main() -> int:
         else:
             results.update(part)
     rows, fails = report(results)
-    print(f"kore-tui LazyTable vs Textual DataTable, {SIZE[0]}x{SIZE[1]}, demo server (30 ms latency), "
-          f"list of 1,000,000 contacts")
+    import textual
+
+    print(f"kore-tui LazyTable vs Textual DataTable, {SIZE[0]}x{SIZE[1]}, demo server (30 ms latency, "
+          f"page cap 100), a list of 1,000,000 contacts")
+    print(f"Python {sys.version.split()[0]}, Textual {textual.__version__}, {os.cpu_count()} CPUs, "
+          f"load average {load_before:.1f} before / {os.getloadavg()[0]:.1f} after")
     print()
     print_table(rows)
     if args.json:

@@ -19,7 +19,6 @@ and the CLI has written ``FROM_ROW`` rows before the server turns hostile.
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -220,13 +219,8 @@ CASES: tuple[FaultCase, ...] = (
 
 CASE_IDS = [case.name for case in CASES]
 BY_NAME = {case.name: case for case in CASES}
-RETRIED = tuple(case for case in CASES if case.retried and not case.refuse)
 
 
 def printable(text: str) -> bool:
     """True when ``text`` holds no control character a terminal would act on."""
     return all(ch.isprintable() or ch in "\n" for ch in text) and "\x1b" not in text
-
-
-def compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

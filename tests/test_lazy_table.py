@@ -104,6 +104,15 @@ async def settle(pilot: Pilot[None], table: LazyTable) -> None:
     raise AssertionError("pages still loading")
 
 
+async def until(pilot: Pilot[None], condition: Any, timeout: float = 5.0) -> None:
+    """Wait for ``condition()`` (not a timing assertion: a busy machine only makes it slower)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "condition not met"
+        await pilot.pause(0.01)
+
+
 def lines(table: LazyTable) -> list[str]:
     return [table.render_line(y).text for y in range(table.size.height)]
 
@@ -191,12 +200,32 @@ async def test_end_on_a_million_rows_fetches_only_what_is_shown() -> None:
 
 
 @pytest.mark.asyncio
+async def test_a_jump_fetches_the_pages_shown_and_moving_on_fetches_ahead() -> None:
+    source = Source(1_000_000)
+    app = TableApp(Pager(source.fetch, page_size=100))
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(LazyTable)
+        await settle(pilot, table)
+        table.go_to_row(734_560)  # rows 734,555..734,564 on screen: page 7,345
+        await settle(pilot, table)
+        assert source.sent == [0, 734_500]
+        for _ in range(5):
+            await pilot.press("pagedown")  # 50 rows down: page 7,346 is now within a screen
+        await settle(pilot, table)
+        assert source.sent[2:] == [734_600]
+
+
+@pytest.mark.asyncio
 async def test_held_pagedown_does_not_fetch_every_page_passed() -> None:
     source = Source(1_000_000)
     app = TableApp(Pager(source.fetch, page_size=20))
     async with app.run_test(size=(80, 24)) as pilot:
         table = app.query_one(LazyTable)
         await settle(pilot, table)
+        # Not a timing test: keys 20 ms apart must stay well inside the debounce even when the
+        # machine is busy and a sleep takes several times as long (the figure at the real 50 ms
+        # against a real key repeat is bench/bench_table.py's).
+        table.load_delay = 0.25
         # Held PageDown: 50 presses at key-repeat speed (Pilot.press waits too long per key).
         driver = app._driver
         assert driver is not None
@@ -222,12 +251,11 @@ async def test_pages_scrolled_past_are_cancelled_before_they_are_sent() -> None:
         await settle(pilot, table)
         gate.clear()  # fetches now wait "in the rate limiter"
         table.go_to_row(500_000)
-        await pilot.pause(table.load_delay + 0.05)
+        await until(pilot, lambda: pager.in_flight)
         first = pager.in_flight
-        assert first and table.fetching
+        assert first == {4_999, 5_000} and table.fetching
         table.go_to_row(900_000)
-        await pilot.pause(table.load_delay + 0.05)
-        assert pager.in_flight and not (pager.in_flight & first)
+        await until(pilot, lambda: pager.in_flight and not (pager.in_flight & first))
         gate.set()
         await settle(pilot, table)
         assert not {k * 100 for k in first} & set(source.sent)
@@ -269,6 +297,24 @@ async def test_short_last_page_corrects_an_overstated_total() -> None:
         counts = [(m.count, m.exact) for m in app.of_type(LazyTable.RowCountChanged)]
         assert counts[0] == (1000, False) and counts[-1] == (250, True)
         assert lines(table)[-1].split()[0] == "249"
+        # Page 0, then End's page 9 (empty), then the end probe: pages 8, 6 (empty) and 2.
+        assert source.sent == [0, 900, 800, 600, 200]
+
+
+@pytest.mark.asyncio
+async def test_a_hugely_overstated_total_is_corrected_in_log_requests() -> None:
+    source = Source(1000, total=1_000_000)
+    app = TableApp(Pager(source.fetch, page_size=100))
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(LazyTable)
+        await settle(pilot, table)
+        await pilot.press("end")
+        await settle(pilot, table)
+        assert (table.row_count, table.row_count_exact) == (1000, True)
+        assert table.cursor_row == 999 and table.current_row["i"] == 999
+        assert lines(table)[-1].split()[0] == "999"
+        assert len(source.sent) <= 2 + 2 * 14  # not 9,990: a page at a time down from 999,999
+        assert len(set(source.sent)) == len(source.sent)
 
 
 @pytest.mark.asyncio
@@ -409,3 +455,40 @@ async def test_cursor_is_dimmer_without_focus() -> None:
         assert focused != blurred
         plain_row = next(iter(table.render_line(2))).style
         assert blurred != plain_row
+
+
+@pytest.mark.asyncio
+async def test_a_table_in_a_hidden_tab_fetches_nothing_until_shown() -> None:
+    from textual.widgets import TabbedContent, TabPane
+
+    shown, hidden = Source(1000), Source(1000)
+
+    class TabsApp(App[None]):
+        def compose(self) -> ComposeResult:
+            with TabbedContent(initial="a"):
+                with TabPane("A", id="a"):
+                    yield LazyTable(COLUMNS, pager=Pager(shown.fetch), id="table-a")
+                # Hidden from the start: the switcher hides it only after its children mounted.
+                pane_b = TabPane("B", id="b")
+                pane_b.display = False
+                with pane_b:
+                    yield LazyTable(COLUMNS, pager=Pager(hidden.fetch), id="table-b")
+
+    app = TabsApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table_b = app.query_one("#table-b", LazyTable)
+        await settle(pilot, app.query_one("#table-a", LazyTable))
+        await pilot.pause(0.2)
+        assert shown.sent == [0] and hidden.asked == []
+        app.query_one(TabbedContent).active = "b"
+        await settle(pilot, table_b)
+        assert hidden.sent == [0]
+        assert table_b.current_row["i"] == 0
+        app.query_one(TabbedContent).active = "a"
+        await pilot.pause()
+        table_b.go_to_row(500)  # moved while hidden: nothing is fetched for it...
+        await pilot.pause(0.2)
+        assert hidden.sent == [0]
+        app.query_one(TabbedContent).active = "b"  # ...until it is shown again
+        await settle(pilot, table_b)
+        assert hidden.sent[1:] and table_b.current_row["i"] == 500

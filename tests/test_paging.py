@@ -314,3 +314,90 @@ async def test_invalidate_drops_pages_and_keeps_the_page_size() -> None:
     await pager.ensure_page(2)  # refresh may start anywhere: no need to refetch page 0
     assert src.asked[-1] == (100, 50)
     assert (pager.row_count, pager.row_count_exact) == (120, True)
+
+
+async def probe_until_found(pager: Pager[int]) -> list[int]:
+    """Fetch the pager's end probes until it has none; the pages probed, in order."""
+    probed = []
+    while (k := pager.end_probe()) is not None:
+        assert k not in probed, f"page {k} probed twice"
+        probed.append(k)
+        await pager.ensure_page(k)
+        assert len(probed) < 100
+    return probed
+
+
+@pytest.mark.asyncio
+async def test_end_probe_finds_a_hugely_overstated_end_in_log_requests() -> None:
+    src = Source(1000, total=1_000_000)
+    pager = Pager(src.fetch, page_size=100)
+    await pager.ensure_page(0)
+    assert pager.end_probe() is None  # nothing contradicts the total yet
+    await pager.ensure_page(9_999)  # End: empty, so the list ends at or before row 999,900
+    assert (pager.row_count, pager.row_count_exact) == (999_900, False)
+    probed = await probe_until_found(pager)
+    assert (pager.row_count, pager.row_count_exact) == (1000, True)
+    assert pager.get_row(999) == 999
+    # Galloping down from page 9,998 (9,998, 9,996, 9,992, 9,984, ...), then bisecting:
+    # about 2 * log2(10,000) pages instead of the 9,990 of walking down a page at a time.
+    assert probed[:4] == [9_998, 9_996, 9_992, 9_984]
+    assert len(probed) <= 2 * 14
+
+
+@pytest.mark.asyncio
+async def test_end_probe_costs_one_request_when_the_total_is_off_by_less_than_a_page() -> None:
+    src = Source(999_850, total=1_000_000)
+    pager = Pager(src.fetch, page_size=100)
+    await pager.ensure_page(0)
+    await pager.ensure_page(9_999)  # empty
+    assert await probe_until_found(pager) == [9_998]  # 50 rows: the end
+    assert (pager.row_count, pager.row_count_exact) == (999_850, True)
+
+
+@pytest.mark.asyncio
+async def test_end_probe_bisects_a_moderate_error() -> None:
+    src = Source(995_000, total=1_000_000)  # 50 pages fewer than claimed
+    pager = Pager(src.fetch, page_size=100)
+    await pager.ensure_page(0)
+    await pager.ensure_page(9_999)
+    probed = await probe_until_found(pager)
+    assert (pager.row_count, pager.row_count_exact) == (995_000, True)
+    assert len(probed) <= 2 * 6  # about 2 * log2(50)
+
+
+@pytest.mark.asyncio
+async def test_end_probe_waits_while_the_total_is_still_possible() -> None:
+    pager = Pager(Source(1000).fetch, page_size=100)
+    await pager.ensure_page(0)
+    await pager.ensure_page(20)  # empty at row 2,000: the total (1,000) is still possible
+    assert (pager.row_count, pager.row_count_exact) == (1000, False)
+    assert pager.end_probe() is None  # the pages shown at the end will confirm it
+    await pager.ensure_page(9)
+    assert (pager.row_count, pager.row_count_exact) == (1000, True)
+    assert pager.end_probe() is None
+
+
+@pytest.mark.asyncio
+async def test_end_probe_gallops_up_when_there_is_no_total() -> None:
+    src = Source(5_432, total=None)
+    pager = Pager(src.fetch, page_size=100)
+    await pager.ensure_page(0)
+    await pager.ensure_page(1_000)  # empty: the list ends at or before row 100,000
+    assert pager.row_count == 101  # shown at the lower bound: what is known to exist
+    probed = await probe_until_found(pager)
+    assert probed[:4] == [1, 3, 7, 15]  # up from the last page known, twice as far each time
+    assert (pager.row_count, pager.row_count_exact) == (5_432, True)
+    assert len(probed) <= 2 * 7
+
+
+@pytest.mark.asyncio
+async def test_invalidate_forgets_the_end_search() -> None:
+    src = Source(1000, total=1_000_000)
+    pager = Pager(src.fetch, page_size=100)
+    await pager.ensure_page(0)
+    await pager.ensure_page(9_999)
+    assert pager.end_probe() == 9_998
+    pager.invalidate()
+    assert pager.end_probe() is None  # no bounds any more: nothing to search
+    await pager.ensure_page(0)
+    assert pager.end_probe() is None

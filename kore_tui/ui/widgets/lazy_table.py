@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
+from textual.widget import Widget
 
 from kore_tui.paging import Pager
 from kore_tui.ui.safe_text import clean
@@ -203,13 +204,14 @@ class LazyTable(ScrollView, can_focus=True):
         self._row_count = 0
         self._row_count_exact = False
         self._seen_generation = -1
-        self._direction = 1  # last cursor/scroll direction: where to prefetch
+        self._direction = 1  # last cursor/scroll direction: where to prefetch (0: after a jump)
         self._wanted: set[int] = set()  # pages the last load pass asked for
         self._loading: set[int] = set()  # pages with a worker running
         self._failed: set[int] = set()  # pages whose fetch raised: not retried until retry()
         self._load_timer: Timer | None = None
         self._announced: tuple[int, object] = (-1, _NOT_ANNOUNCED)
         self._ready = False  # mounted: timers, workers and messages may be used
+        self._pass_styles: dict[tuple[str, ...], Style] | None = None  # during a repaint
         self.load_delay = LOAD_DELAY
         self.set_columns(columns)
         if pager is not None:
@@ -286,8 +288,9 @@ class LazyTable(ScrollView, can_focus=True):
 
     def go_to_row(self, row: int) -> None:
         """Move the cursor to row index ``row`` (0-based; clamped to the list), centring it
-        when it was off screen."""
-        self._set_cursor(row, center=True)
+        when it was off screen. A jump: no page beyond the ones shown is fetched ahead, as
+        nothing says which way the user will go from there."""
+        self._set_cursor(row, center=True, jump=True)
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -314,37 +317,57 @@ class LazyTable(ScrollView, can_focus=True):
 
     # -- rendering -----------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # One repaint works out its styles once, not once per line (the widget's own style
+        # walks its ancestors: it was half the cost of a line).
+        self._pass_styles = {}
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass_styles = None
+
+    def _style(self, kind: tuple[str, ...]) -> Style:
+        """The widget's style plus the component styles named in ``kind`` (cached per repaint)."""
+        cache = self._pass_styles
+        if cache is not None and (style := cache.get(kind)) is not None:
+            return style
+        style = self.rich_style
+        for name in kind:
+            style += self.get_component_rich_style(name)
+        if cache is not None:
+            cache[kind] = style
+        return style
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.size.width
-        base = self.rich_style
+        base = self._style(())
         if y == 0:
             # The header does not scroll vertically; it scrolls sideways with the body.
             text = self._header
-            style = base + self.get_component_rich_style("lazy-table--header")
+            style = self._style(("lazy-table--header",))
         else:
             index = scroll_y + y - 1
             if index >= self._row_count or self._pager is None:
                 return Strip.blank(width, base)
-            text, style = self._row_line(index, base)
+            text, style = self._row_line(index)
         strip = Strip([Segment(text, style)], self._line_width)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
-    def _row_line(self, index: int, base: Style) -> tuple[str, Style]:
-        get = self.get_component_rich_style
-        style = base + get("lazy-table--odd-row" if index % 2 else "lazy-table--even-row")
-        if index == self._cursor:
-            style += get("lazy-table--cursor")
+    def _row_line(self, index: int) -> tuple[str, Style]:
         assert self._pager is not None
         row = self._pager.get_row(index)
+        kind = ["lazy-table--odd-row" if index % 2 else "lazy-table--even-row"]
+        if index == self._cursor:
+            kind.append("lazy-table--cursor")
         if row is None:
-            style += get("lazy-table--placeholder")
+            kind.append("lazy-table--placeholder")
             text = "".join(f" {fit(PLACEHOLDER, max(0, c.width))} " for c in self._columns)
         else:
             text = "".join(
                 f" {cell_text(c.value(row), max(0, c.width))} " for c in self._columns
             )
-        return text, style
+        return text, self._style(tuple(kind))
 
     def _body_height(self) -> int:
         """Rows visible under the header."""
@@ -360,7 +383,7 @@ class LazyTable(ScrollView, can_focus=True):
 
     # -- cursor --------------------------------------------------------------------------------
 
-    def _set_cursor(self, row: int, *, center: bool = False) -> None:
+    def _set_cursor(self, row: int, *, center: bool = False, jump: bool = False) -> None:
         """Move the cursor: O(1), repaints only the two lines (or the screen if it scrolls)."""
         row = max(0, min(row, self._row_count - 1))
         old = self._cursor
@@ -370,6 +393,8 @@ class LazyTable(ScrollView, can_focus=True):
             self._refresh_row(old)
             self._refresh_row(row)
         self._scroll_to_cursor(center=center)
+        if jump:
+            self._direction = 0  # after the scroll, which set a direction of its own
         self._announce_cursor()
         self._schedule_load()
 
@@ -408,6 +433,10 @@ class LazyTable(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self._schedule_load()
 
+    def on_show(self) -> None:
+        # Its tab opened (or it was laid out for the first time): load what it shows, now.
+        self._load_needed()
+
     def on_mount(self) -> None:
         super().on_mount()
         self._ready = True
@@ -422,6 +451,22 @@ class LazyTable(ScrollView, can_focus=True):
         if offset is not None and offset.y >= 1:
             self._set_cursor(self.scroll_offset.y + offset.y - 1)
 
+    def _shown(self) -> bool:
+        """Mounted and displayed: a table in a hidden container (a tab not open) asks for
+        nothing until it is shown.
+
+        At mount, a tab switcher has not hidden its other tabs yet (it does so from its own
+        mount handler, after its children's), so a table in a tab that opens hidden loads its
+        first page unless its pane was made ``display = False`` when composed."""
+        if not self._ready:
+            return False
+        node: Any = self
+        while isinstance(node, Widget):
+            if not node.display:
+                return False
+            node = node.parent
+        return True
+
     def _schedule_load(self) -> None:
         if not self._ready:
             return
@@ -431,7 +476,7 @@ class LazyTable(ScrollView, can_focus=True):
 
     def _needed_pages(self, pager: Pager[Any]) -> set[int]:
         """Pages of the visible rows, plus the next page in the direction of travel when it is
-        within a screen of the visible rows.
+        within a screen of the visible rows (none after a jump: no direction then).
 
         When the view shows the end of a list whose total the pages have disproved, only the
         pager's end probe: the rows shown there may not exist, and the probe finds the real end
@@ -447,16 +492,17 @@ class LazyTable(ScrollView, can_focus=True):
         if last >= count - 1 and (probe := pager.end_probe()) is not None:
             return {probe}
         needed = set(pager.pages_for(first, last))
-        ahead = last + body if self._direction >= 0 else first - body
-        if 0 <= ahead < count:
-            needed.add(pager.page_of(ahead))
+        if self._direction:
+            ahead = last + body if self._direction > 0 else first - body
+            if 0 <= ahead < count:
+                needed.add(pager.page_of(ahead))
         return needed
 
     def _load_needed(self) -> None:
         self._load_timer = None
         pager = self._pager
-        if pager is None or not self._ready:
-            return
+        if pager is None or not self._shown():
+            return  # on_show loads what it shows
         needed = self._needed_pages(pager)
         self._wanted = needed
         pager.cancel_except(needed)
