@@ -30,6 +30,8 @@ class Settings:
 
     max_rpm: int | None = None
     timeout: float = 30.0
+    backoff_base: float = 0.5  # seconds before the first retry; doubles each time
+    backoff_max: float = 30.0
 
 
 def make_client(profile: Profile, secret: str, settings: Settings | None = None,
@@ -44,6 +46,8 @@ def make_client(profile: Profile, secret: str, settings: Settings | None = None,
         max_rpm=DEFAULT_MAX_RPM if max_rpm is None else max_rpm,
         timeout=settings.timeout,
         ca_bundle=profile.ca_bundle or None,
+        backoff_base=settings.backoff_base,
+        backoff_max=settings.backoff_max,
     )
     return KoreClient(connection, secret, on_retry=on_retry)
 

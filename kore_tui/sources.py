@@ -45,6 +45,7 @@ class ViewSource:
         self.on_refreshed: Refreshed | None = None
         self.oldest_served: float | None = None  # fetched_at of the oldest cached page shown
         self._refreshing: dict[int, asyncio.Task[None]] = {}
+        self._refetched: set[int] | None = None  # after refresh_from_server: skips fetched anew
         self.network_pages = 0  # pages asked of the server
         self.cache_pages = 0  # pages served from the cache
 
@@ -77,7 +78,17 @@ class ViewSource:
     def is_fresh(self, page: CachedPage) -> bool:
         return self.clock() - page.fetched_at < self.max_age
 
+    def refresh_from_server(self) -> None:
+        """The user asked for a refresh: every page asked for from now on comes from the server,
+        once (counted by skip, not by clock, so a page fetched anew is not fetched again)."""
+        self._refetched = set()
+        self.forget_age()
+
     async def fetch(self, skip: int, limit: int) -> Page[Any]:
+        if self._refetched is not None and skip not in self._refetched:
+            fresh = await self.network_fetch(skip, limit)
+            self._refetched.add(skip)
+            return fresh
         page = await self.cached(skip, limit)
         if page is None:
             return await self.network_fetch(skip, limit)

@@ -8,15 +8,12 @@ it had, and after the server recovers and ``r`` is pressed shows the right row u
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, TabbedContent
 
-import kore_tui.session
-from kore_tui.api.client import Connection
 from kore_tui.demo.server import DemoServer
 from kore_tui.session import Settings
 from kore_tui.ui.app import KoreTuiApp
@@ -41,14 +38,6 @@ from tests.scenes import pinned_clock
 ROW = JUMP_TO - 1  # 0-based index of the row jumped to
 PAGE0 = range(100)
 
-# The status line shortens errors to "Kind (status)" when the server sent no words of its own, so
-# a 2xx answer that is not JSON reads "Bad response (200)": the cause (HTML, truncated, empty)
-# never reaches the user.
-VAGUE_STATUS_LINE = pytest.mark.xfail(
-    strict=True,
-    reason="UI: short_error() (ui/widgets/contact_view.py) drops the cause of a bad 2xx answer: "
-           "the status line reads 'Bad response (200)' instead of naming HTML / truncated / empty",
-)
 # A page answered at another skip than asked (the server ignores `skip`) is cached as the asked page
 # though it holds none of its rows: the row under the cursor stays "Loading" for good, no message.
 DUPLICATE_PAGE_UNSEEN = pytest.mark.xfail(
@@ -56,25 +45,9 @@ DUPLICATE_PAGE_UNSEEN = pytest.mark.xfail(
     reason="Pager (kore_tui/paging.py) caches a page whose answered skip does not cover the asked rows: "
            "no error, the row stays unloaded and is never asked again until r",
 )
-REFRESH_LOOP = pytest.mark.xfail(
-    strict=True,
-    reason="UI: `r` with no error (refresh, source.max_age=0) sends ~60-90 requests for the one visible page: "
-           "each fresh answer fires source.on_refreshed -> ContactView._refreshed -> LazyTable.reload -> fetch again",
-)
 APP_XFAIL = {
-    "truncated-json": VAGUE_STATUS_LINE,
-    "html-with-200": VAGUE_STATUS_LINE,
-    "empty-body": VAGUE_STATUS_LINE,
     "duplicate-page": DUPLICATE_PAGE_UNSEEN,
 }
-
-
-@pytest.fixture(autouse=True)
-def short_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The app cannot configure the client's backoff (0.5 s doubling, 4 retries: up to 7.5 s a
-    request); the tests shorten it where the session builds the Connection."""
-    monkeypatch.setattr(kore_tui.session, "Connection",
-                        functools.partial(Connection, backoff_base=0.01, backoff_max=0.05))
 
 
 def app_for(case: FaultCase) -> KoreTuiApp:
@@ -82,7 +55,7 @@ def app_for(case: FaultCase) -> KoreTuiApp:
     # server may be given this one's port (and find its budget spent). The 429 cases still run:
     # with pacing off the client honours Retry-After by waiting, without filling a budget.
     return KoreTuiApp(demo=True, clock=pinned_clock, animate=False, stream_id=STREAM_ID, list_id=LIST_ID,
-                      settings=Settings(timeout=case.timeout or 10.0, max_rpm=0), demo_knobs={"latency": 0.0})
+                      settings=Settings(timeout=case.timeout or 10.0, max_rpm=0, backoff_base=0.01, backoff_max=0.05), demo_knobs={"latency": 0.0})
 
 
 async def settle(pilot: Pilot, quiet_rounds: int = 3) -> None:
@@ -187,7 +160,6 @@ async def test_app_survives(case: FaultCase) -> None:
             assert word.lower() in line.lower(), (word, line)
 
 
-@REFRESH_LOOP
 async def test_refresh_asks_for_the_visible_page_once() -> None:
     """`r` with no error refreshes: one request per visible page, not dozens."""
     app = app_for(BY_NAME["negative-skip"])  # any case: no fault is injected here

@@ -313,8 +313,6 @@ async def test_app_flows_leak_nothing(server: DemoServer, isolated_user_dirs, ra
     assert not HEADER_NAMES.search(text)
 
 
-@pytest.mark.xfail(strict=True, reason="UI: an unhandled error ends the app with Textual's traceback, which "
-                   "shows each frame's locals (App._fatal_error uses show_locals=True): the secret is printed")
 async def test_a_crash_prints_no_secret(monkeypatch, capfd) -> None:
     """A bug anywhere on the way from the secret to the client must not print the secret."""
 

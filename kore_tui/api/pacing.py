@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable
 
@@ -67,7 +68,9 @@ class RequestBudget:
         self._starts = deque([until] * self.max_requests)
 
 
-_shared: dict[tuple[str, str], RequestBudget] = {}
+# Weak: a budget lives while some client of the account does (a port reused by a later local
+# server in the same process does not inherit an old, spent budget).
+_shared: weakref.WeakValueDictionary[tuple[str, str], RequestBudget] = weakref.WeakValueDictionary()
 
 
 def shared_budget(host: str, account_id: str, max_requests: int, window: float = DEFAULT_WINDOW) -> RequestBudget:

@@ -152,6 +152,17 @@ class KoreTuiApp(App[None]):
         if self.cache is not None:
             self.cache.close()
 
+    def _fatal_error(self) -> None:
+        """Textual's crash report shows each frame's local variables, which can hold the client
+        secret or a token: print the traceback without them."""
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
+        self._close_messages_no_wait()
+
     # -- actions ----------------------------------------------------------------------------
 
     def action_help(self) -> None:

@@ -149,7 +149,7 @@ class ContactView(Container):
             self.status.show(error="")
             self.table.retry()
         elif not self.filtering:
-            self.source.max_age = 0.0  # "refresh" means from the server, even if the cache is fresh
+            self.source.refresh_from_server()  # pages cached before now come from the server
             self.table.reload()
         self._show_position()
 
@@ -324,6 +324,4 @@ def short_error(error: Exception) -> str:
     """What fits a status line: the status and the server's words, else the error's sentence."""
     if isinstance(error, ApiError) and error.status is not None and error.server_message:
         return f"{error.status}: {error.server_message}"
-    if isinstance(error, ApiError) and error.status is not None:
-        return f"{error.kind} ({error.status})"
     return f"{error_kind(error)}: {error}"
