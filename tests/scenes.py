@@ -63,12 +63,17 @@ def press(*keys: str) -> Callable[[Pilot], Awaitable[None]]:
     return steps
 
 
-async def _error_then_end(pilot: Pilot) -> None:
+async def _error_after_rows(pilot: Pilot) -> None:
+    """Rows 0-199 loaded; then the server fails, and the view moves to the edge of what is loaded."""
+    await settle(pilot)
+    await pilot.press("colon", "1", "5", "0", "enter")
     await settle(pilot)
     server = pilot.app.demo_server  # type: ignore[attr-defined]
     server.inject(Fault(status=500, message="[red]Database[/] is \x1b[31mdown", path_contains="getAllContacts", times=None))
-    for key in ("colon", "9", "5", "enter"):  # rows 90-99 are loaded, 100 on are not
-        await pilot.press(key)
+    for page_start in range(200, 1000, 100):  # whatever was prefetched, the first page not loaded fails
+        if pilot.app.screen.query_one(LazyTable).pager.get_row(page_start) is None:
+            break
+    await pilot.press("colon", *str(page_start - 4), "enter")
     await settle(pilot)
 
 
@@ -149,7 +154,7 @@ SCENES: list[Scene] = [
     Scene("browser-directory", lambda: demo_app(stream_id="st-demo-sales"), press(*["down"] * 7)),
     Scene("browser-hostile", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-hostile"), press("down", "J")),
     Scene("browser-million-end", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1m"), press("end")),
-    Scene("browser-error", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1k"), _error_then_end),
+    Scene("browser-error", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1k"), _error_after_rows),
     Scene("go-to-row", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1k"), press("colon", "4", "2")),
     Scene("help", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1k"), press("question_mark")),
 ]
