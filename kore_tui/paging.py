@@ -4,7 +4,9 @@ of a list that may hold millions of rows.
 Pure asyncio: no Textual here. The widget asks for the pages it shows; the Pager fetches each at
 most once at a time, keeps a bounded LRU of answers, learns the page size the server really
 serves, and keeps a best guess of the row count that it corrects as pages contradict the
-server's totals (which the platform's own samples show to be wrong).
+server's totals (which the platform's own samples show to be wrong). When they do, its end probe
+(:meth:`Pager.end_probe`) names the pages that find the real end in a logarithmic number of
+requests.
 """
 
 from __future__ import annotations

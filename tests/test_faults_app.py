@@ -66,7 +66,7 @@ async def settle(pilot: Pilot, quiet_rounds: int = 3) -> None:
     for _ in range(500):
         await pilot.pause(0.02)
         await app.workers.wait_for_complete()
-        busy = len(app.workers) > 0 or any(t.loading for t in app.screen.query(LazyTable))
+        busy = len(app.workers) > 0 or any(t.fetching for t in app.screen.query(LazyTable))
         quiet = 0 if busy else quiet + 1
         if quiet >= quiet_rounds:
             return

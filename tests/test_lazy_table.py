@@ -216,6 +216,44 @@ async def test_a_jump_fetches_the_pages_shown_and_moving_on_fetches_ahead() -> N
 
 
 @pytest.mark.asyncio
+async def test_jumps_ask_for_their_pages_at_once() -> None:
+    gate = asyncio.Event()
+    gate.set()
+    source = Source(1_000_000, gate=gate)
+    app = TableApp(Pager(source.fetch, page_size=100))
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(LazyTable)
+        await settle(pilot, table)
+        gate.clear()
+        table.go_to_row(500_000)
+        assert table.fetching  # no debounce for a deliberate jump
+        await pilot.press("end")
+        assert table.fetching and table.cursor_row == 999_999
+        gate.set()
+        await settle(pilot, table)
+        assert source.sent[-1] == 999_900 and 500_000 not in source.sent  # the first was dropped
+
+
+@pytest.mark.asyncio
+async def test_a_held_arrow_key_loads_pages_as_it_goes() -> None:
+    source = Source(1_000_000)
+    app = TableApp(Pager(source.fetch, page_size=20))
+    async with app.run_test(size=(60, 12)) as pilot:  # 10 rows under the header
+        table = app.query_one(LazyTable)
+        await settle(pilot, table)
+        driver = app._driver
+        assert driver is not None
+        loaded_while_held = set()
+        for _ in range(60):  # down, 60 times at key-repeat speed: three pages' worth of rows
+            driver.send_message(events.Key("down", None))
+            await asyncio.sleep(0.03)
+            loaded_while_held |= {skip // 20 for skip in source.sent}
+        # Slow moves are not a fly-by: the pages scrolled into view were asked for while the key
+        # was held (at least every TRICKLE_EVERY), not only once it was released.
+        assert {1, 2} <= loaded_while_held
+
+
+@pytest.mark.asyncio
 async def test_held_pagedown_does_not_fetch_every_page_passed() -> None:
     source = Source(1_000_000)
     app = TableApp(Pager(source.fetch, page_size=20))
@@ -223,7 +261,7 @@ async def test_held_pagedown_does_not_fetch_every_page_passed() -> None:
         table = app.query_one(LazyTable)
         await settle(pilot, table)
         # Not a timing test: keys 20 ms apart must stay well inside the debounce even when the
-        # machine is busy and a sleep takes several times as long (the figure at the real 50 ms
+        # machine is busy and a sleep takes many times as long (the figure at the real delays
         # against a real key repeat is bench/bench_table.py's).
         table.load_delay = 0.25
         # Held PageDown: 50 presses at key-repeat speed (Pilot.press waits too long per key).

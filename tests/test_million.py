@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 from textual.widgets import TabbedContent
 
 import kore_tui.ui.app as app_module
+from kore_tui.api.models import CampaignContact
 from kore_tui.demo import data
 from kore_tui.demo.server import DemoServer, Fault
 from kore_tui.session import Settings
@@ -135,9 +136,8 @@ async def test_go_to_row_and_a_screenful_across_a_page_boundary() -> None:
         for i in range(499_990, 500_011):
             row = table.pager.get_row(i)
             assert row is not None and row.id == row_id(MILLION, i), i
-            phone = data.list_contact(SALES, MILLION, i).get("phoneNumber")
-            expected_cell = cell_text(phone if isinstance(phone, str) else None, 16)
-            assert shown_line(table, i).startswith(f" {expected_cell} "), i
+            phone = CampaignContact.from_json(data.list_contact(SALES, MILLION, i)).phone_number
+            assert shown_line(table, i).startswith(f" {cell_text(phone, 16)} "), i
 
 
 async def test_rows_are_right_at_page_boundaries() -> None:
@@ -219,7 +219,9 @@ async def test_held_pagedown_asks_for_the_pages_it_stops_on_not_the_ones_it_pass
         passed = table.cursor_row // 100
         assert passed == 99
         asked = skips(server)[1:]
-        assert asked and len(asked) <= 6, asked  # the pages where it stopped (and a few, if any, on the way)
+        # The pages where it stopped (and, on a machine so busy that the 50 ms debounce ran out
+        # between two keys, a few on the way): not 99.
+        assert asked and len(asked) <= 10, asked
         assert {s // 100 for s in asked} >= set(shown_pages(table))
         assert table.current_row.id == row_id(MILLION, table.cursor_row)
 

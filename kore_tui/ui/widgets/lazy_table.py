@@ -5,12 +5,21 @@ Built on Textual's Line API (``ScrollView.render_line``), as Toolong renders hug
 virtual height is the whole list (so the scrollbar and End mean the real end), and each visible
 line is drawn from the Pager's page cache, or as a placeholder while its page loads.
 
+What it asks for: the pages of the rows on screen, plus the next page in the direction of
+travel. A jump (go to row, Home, End) asks at once; other moves once the view rests (longer
+while it flies past, as under a held PageDown, so the pages passed are never asked for), and
+every ``TRICKLE_EVERY`` while it scrolls slowly. Pages scrolled past are cancelled while they
+wait for the request budget; a table in a hidden tab asks for nothing; at the end of a list
+whose total the pages disproved, only the Pager's end probe is asked for until the end is found.
+
 Server text is data: cells are cleaned (:func:`~kore_tui.ui.safe_text.clean`) and drawn as
 plain ``Segment`` s with styles; nothing is ever parsed as Rich markup.
 """
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -33,6 +42,19 @@ from kore_tui.ui.safe_text import clean
 LOAD_DELAY = 0.05
 """Seconds of quiet after a scroll or cursor move before pages are requested, so a held
 PageDown does not request every page it passes (key repeat is 25-50 per second)."""
+
+FLYING_DELAY = 0.15
+"""The quiet needed instead while the view flies past: it scrolled ``FLY_MOVES`` times or more,
+more than a screen in all, in the last ``FLY_WINDOW`` seconds (a held PageDown). Its keys come
+20-40 ms apart, but a busy app handles them less regularly than that (gaps of 90 ms were seen
+at 25 Hz); this margin keeps it from loading the pages it passes."""
+
+FLY_WINDOW = 0.25
+FLY_MOVES = 4  # in FLY_WINDOW: a key repeating at 16 Hz or more
+
+TRICKLE_EVERY = 0.3
+"""While the view moves slowly (a held arrow key: less than a screen per ``FLY_WINDOW``), its
+pages are still requested at least this often, so rows being read arrive as they scroll in."""
 
 PLACEHOLDER = "…"
 ELLIPSIS = "…"
@@ -209,6 +231,9 @@ class LazyTable(ScrollView, can_focus=True):
         self._loading: set[int] = set()  # pages with a worker running
         self._failed: set[int] = set()  # pages whose fetch raised: not retried until retry()
         self._load_timer: Timer | None = None
+        self._moves: deque[tuple[float, int]] = deque()  # (when, rows) of recent scrolls
+        self._last_pass = 0.0  # when pages were last chosen (time.monotonic)
+        self._adjusting = False  # moving the view to a new end: not the user's move
         self._announced: tuple[int, object] = (-1, _NOT_ANNOUNCED)
         self._ready = False  # mounted: timers, workers and messages may be used
         self._pass_styles: dict[tuple[str, ...], Style] | None = None  # during a repaint
@@ -310,10 +335,10 @@ class LazyTable(ScrollView, can_focus=True):
         self._set_cursor(self._cursor + self._body_height())
 
     def action_cursor_first(self) -> None:
-        self._set_cursor(0)
+        self._set_cursor(0, jump=True)
 
     def action_cursor_last(self) -> None:
-        self._set_cursor(self._row_count - 1)
+        self._set_cursor(self._row_count - 1, jump=True)
 
     # -- rendering -----------------------------------------------------------------------------
 
@@ -393,10 +418,16 @@ class LazyTable(ScrollView, can_focus=True):
             self._refresh_row(old)
             self._refresh_row(row)
         self._scroll_to_cursor(center=center)
-        if jump:
-            self._direction = 0  # after the scroll, which set a direction of its own
         self._announce_cursor()
-        self._schedule_load()
+        if self._adjusting:
+            return
+        if jump:
+            # One deliberate move: its pages now, and no page ahead (no direction to go in).
+            self._direction = 0  # after the scroll, which set a direction of its own
+            self._moves.clear()
+            self._load_now()
+        else:
+            self._schedule_load()
 
     def _scroll_to_cursor(self, *, center: bool = False) -> None:
         if not self._ready:
@@ -411,7 +442,8 @@ class LazyTable(ScrollView, can_focus=True):
             new_top = self._cursor
         else:
             new_top = self._cursor - body + 1
-        self.scroll_to(y=max(0, new_top), animate=False, force=True)
+        # At once, not after the next refresh: the pages to load are those of the new view.
+        self.scroll_to(y=max(0, new_top), animate=False, force=True, immediate=True)
 
     def _announce_cursor(self) -> None:
         """Post CursorMoved if the cursor row, or what we know of it, changed."""
@@ -428,7 +460,9 @@ class LazyTable(ScrollView, can_focus=True):
         super().watch_scroll_y(old_value, new_value)
         if round(old_value) != round(new_value):
             self._direction = 1 if new_value > old_value else -1
-            self._schedule_load()
+            if not self._adjusting:
+                self._moves.append((time.monotonic(), abs(round(new_value) - round(old_value))))
+                self._schedule_load()
 
     def on_resize(self, event: events.Resize) -> None:
         self._schedule_load()
@@ -468,11 +502,28 @@ class LazyTable(ScrollView, can_focus=True):
         return True
 
     def _schedule_load(self) -> None:
+        """The view moved: choose its pages once it rests (see LOAD_DELAY, FLYING_DELAY,
+        TRICKLE_EVERY); at once if it had been resting, or is moving slowly and its pages were
+        last chosen a while ago."""
         if not self._ready:
+            return
+        now = time.monotonic()
+        moves = self._moves
+        while moves and now - moves[0][0] > FLY_WINDOW:
+            moves.popleft()
+        flying = len(moves) >= FLY_MOVES and sum(rows for _, rows in moves) > self._body_height()
+        if not flying and now - self._last_pass >= TRICKLE_EVERY:
+            self._load_now()
             return
         if self._load_timer is not None:
             self._load_timer.stop()
-        self._load_timer = self.set_timer(self.load_delay, self._load_needed)
+        delay = max(self.load_delay, FLYING_DELAY) if flying else self.load_delay
+        self._load_timer = self.set_timer(delay, self._load_needed)
+
+    def _load_now(self) -> None:
+        if self._load_timer is not None:
+            self._load_timer.stop()
+        self._load_needed()
 
     def _needed_pages(self, pager: Pager[Any]) -> set[int]:
         """Pages of the visible rows, plus the next page in the direction of travel when it is
@@ -503,6 +554,7 @@ class LazyTable(ScrollView, can_focus=True):
         pager = self._pager
         if pager is None or not self._shown():
             return  # on_show loads what it shows
+        self._last_pass = time.monotonic()
         needed = self._needed_pages(pager)
         self._wanted = needed
         pager.cancel_except(needed)
@@ -537,10 +589,15 @@ class LazyTable(ScrollView, can_focus=True):
         self.refresh()  # one repaint per page, not per row
         self.post_message(self.PageLoaded(self, k))
         self._announce_cursor()
-        self._load_needed()  # a learned page size or a new row count may need other pages
+        if self._load_timer is None:  # else the view is moving: its pass comes when it rests
+            self._load_needed()  # a learned page size or a new row count may need other pages
 
     def _sync_row_count(self) -> None:
-        """Adopt the pager's row count if it changed: scrollbar, cursor and a message."""
+        """Adopt the pager's row count if it changed: scrollbar, cursor and a message.
+
+        A cursor or view past a shrunken end moves back to it without scheduling a load: the
+        caller chooses the pages next (and such moves are not the user's, so they never count
+        as flying)."""
         pager = self._pager
         if pager is None or pager.generation == self._seen_generation:
             return
@@ -552,14 +609,20 @@ class LazyTable(ScrollView, can_focus=True):
         self._update_virtual_size()
         if self._ready:
             self.post_message(self.RowCountChanged(self, count, exact))
-        if self._cursor and self._cursor >= count:
-            self._set_cursor(count - 1)  # clamps to 0 for an empty list
-        elif self.scroll_offset.y > max(0, count + 1 - self.scrollable_content_region.height):
-            self.scroll_to(y=max(0, count - self._body_height()), animate=False, force=True)
+        self._adjusting = True
+        try:
+            if self._cursor and self._cursor >= count:
+                self._set_cursor(count - 1)  # clamps to 0 for an empty list
+            elif self.scroll_offset.y > max(0, count + 1 - self.scrollable_content_region.height):
+                self.scroll_to(y=max(0, count - self._body_height()), animate=False, force=True,
+                               immediate=True)
+        finally:
+            self._adjusting = False
 
     def _reset_view(self) -> None:
         self._cursor = 0
         self._direction = 1
+        self._moves.clear()
         self._wanted = set()
         self._loading = set()
         self._failed = set()
