@@ -7,6 +7,7 @@ Shared by the app, the phone lookup and exports. No Textual here.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -16,6 +17,7 @@ from kore_tui.api.models import CampaignContact, DirectoryContact, Page
 from kore_tui.cache import DEFAULT_MAX_AGE, DIRECTORY, CachedPage, RowCache, ViewKey
 
 Refreshed = Callable[[int], None]
+log = logging.getLogger("kore_tui.cache")
 
 
 class ViewSource:
@@ -45,6 +47,7 @@ class ViewSource:
         self.on_refreshed: Refreshed | None = None
         self.oldest_served: float | None = None  # fetched_at of the oldest cached page shown
         self._refreshing: dict[int, asyncio.Task[None]] = {}
+        self._writes: set[asyncio.Future[None]] = set()
         self._refetched: set[int] | None = None  # after refresh_from_server: skips fetched anew
         self.network_pages = 0  # pages asked of the server
         self.cache_pages = 0  # pages served from the cache
@@ -56,14 +59,30 @@ class ViewSource:
     def row(self, raw: Mapping[str, Any]) -> Any:
         return DirectoryContact.from_json(raw) if self.is_directory else CampaignContact.from_json(raw)
 
-    async def network_fetch(self, skip: int, limit: int) -> Page[Any]:
+    async def network_fetch(self, skip: int, limit: int, *, wait_for_write: bool = True) -> Page[Any]:
+        """One page from the server, stored in the cache (the table does not wait for the write)."""
         if self.is_directory:
             page = await self.client.directory_page(self.key.stream, skip, limit)
         else:
             page = await self.client.list_contacts_page(self.key.stream, self.key.list, skip, limit)
         self.network_pages += 1
-        await asyncio.to_thread(self.cache.put_page, self.key, skip, page, now=self.clock())
+        write = asyncio.ensure_future(asyncio.to_thread(self.cache.put_page, self.key, skip, page, now=self.clock()))
+        if wait_for_write:
+            await write
+        else:
+            self._writes.add(write)
+            write.add_done_callback(self._write_done)
         return page
+
+    def _write_done(self, write: asyncio.Future[None]) -> None:
+        self._writes.discard(write)
+        if not write.cancelled() and write.exception() is not None:
+            log.warning("could not cache a page: %s", write.exception())
+
+    async def writes_done(self) -> None:
+        """Wait for cache writes still under way."""
+        if self._writes:
+            await asyncio.gather(*self._writes, return_exceptions=True)
 
     async def cached(self, skip: int, limit: int) -> CachedPage | None:
         """The stored page at ``skip`` if it is whole for ``limit`` (or the end of the list)."""
@@ -86,12 +105,12 @@ class ViewSource:
 
     async def fetch(self, skip: int, limit: int) -> Page[Any]:
         if self._refetched is not None and skip not in self._refetched:
-            fresh = await self.network_fetch(skip, limit)
+            fresh = await self.network_fetch(skip, limit, wait_for_write=False)
             self._refetched.add(skip)
             return fresh
         page = await self.cached(skip, limit)
         if page is None:
-            return await self.network_fetch(skip, limit)
+            return await self.network_fetch(skip, limit, wait_for_write=False)
         self.cache_pages += 1
         self.oldest_served = page.fetched_at if self.oldest_served is None else min(self.oldest_served, page.fetched_at)
         if self.refresh_stale and not self.is_fresh(page) and skip not in self._refreshing:

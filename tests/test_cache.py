@@ -25,6 +25,7 @@ async def test_fresh_cache_sends_nothing_and_stale_cache_refreshes_in_background
     now = [1_000_000.0]
     source = ViewSource(client, cache, KEY, max_age=60, clock=lambda: now[0])
     first = await source.fetch(0, 100)
+    await source.writes_done()
     assert len(demo_server.requests_to("getAllContacts")) == 1
 
     again = ViewSource(client, cache, KEY, max_age=60, clock=lambda: now[0] + 30)  # fresh
@@ -63,6 +64,7 @@ async def test_off_switch_keeps_nothing_on_disk(demo_server: DemoServer, client_
     cache = RowCache(persist=False)
     source = ViewSource(client_for(demo_server), cache, KEY)
     await source.fetch(0, 100)
+    await source.writes_done()
     assert cache.count_rows(KEY) == 100  # the filter still has the rows, in memory
     assert not cache_path().exists()
 

@@ -34,6 +34,7 @@ async def _fill(client: KoreClient, cache: RowCache, key: ViewKey, rows: int) ->
     source = ViewSource(client, cache, key)
     for skip in range(0, rows, 100):
         await source.fetch(skip, 100)
+    await source.writes_done()
 
 
 async def test_filter_semantics(demo_server: DemoServer, client_for) -> None:  # type: ignore[no-untyped-def]

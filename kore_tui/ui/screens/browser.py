@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, TabbedContent, TabPane
 from kore_tui.api.errors import ApiError
 from kore_tui.api.models import ContactList
 from kore_tui.cache import DIRECTORY, ViewKey
+from kore_tui.lookup import contact_lists_cached
 from kore_tui.sources import ViewSource
 from kore_tui.ui.columns import DIRECTORY_COLUMNS, DIRECTORY_FIELD_ORDER, LIST_COLUMNS, LIST_FIELD_ORDER
 from kore_tui.ui.safe_text import clean
@@ -59,26 +60,27 @@ class BrowserScreen(Screen[None]):
         self.contact_list = contact_list
 
     def compose(self) -> ComposeResult:
-        app = self.app
-        clock = app.clock  # type: ignore[attr-defined]
-        stream = self.stream_id
-
-        def source(list_id: str) -> ViewSource:
-            key = ViewKey(app.profile.name, stream, list_id)  # type: ignore[attr-defined]
-            return ViewSource(app.client, app.cache, key, clock=clock)  # type: ignore[attr-defined]
-
         yield Header()
         with TabbedContent(initial="list" if self.list_id else "directory"):
             if self.list_id:
-                list_id = self.list_id
-                name = self.contact_list.name if self.contact_list and self.contact_list.name else list_id
+                name = self.contact_list.name if self.contact_list and self.contact_list.name else self.list_id
                 with TabPane(tab_label(f"1 List: {name}"), id="list"):
-                    yield ContactView(source(list_id), LIST_COLUMNS, LIST_FIELD_ORDER, clock=clock,
-                                      noun="contacts in this list")
+                    yield self._view(self.list_id)
             with TabPane("2 Directory", id="directory"):
-                yield ContactView(source(DIRECTORY), DIRECTORY_COLUMNS, DIRECTORY_FIELD_ORDER, clock=clock,
-                                  noun="contacts in the directory")
+                if not self.list_id:
+                    yield self._view(DIRECTORY)
+                # else: made when its tab first opens, so opening a list costs the list's request only
         yield Footer()
+
+    def _view(self, list_id: str) -> ContactView:
+        app = self.app
+        key = ViewKey(app.profile.name, self.stream_id, list_id)  # type: ignore[attr-defined]
+        source = ViewSource(app.client, app.cache, key, clock=app.clock)  # type: ignore[attr-defined]
+        if list_id == DIRECTORY:
+            return ContactView(source, DIRECTORY_COLUMNS, DIRECTORY_FIELD_ORDER, clock=app.clock,  # type: ignore[attr-defined]
+                               noun="contacts in the directory")
+        return ContactView(source, LIST_COLUMNS, LIST_FIELD_ORDER, clock=app.clock,  # type: ignore[attr-defined]
+                           noun="contacts in this list")
 
     def on_mount(self) -> None:
         self._set_title()
@@ -97,8 +99,10 @@ class BrowserScreen(Screen[None]):
     @work(exclusive=True, group="list-name")
     async def find_list_name(self) -> None:
         """Opened by id (a deep link): one request for the list's name; failing that, the id will do."""
+        app = self.app
         try:
-            lists = await self.app.client.contact_lists(self.stream_id)  # type: ignore[attr-defined]
+            lists = await contact_lists_cached(app.client, app.cache, app.profile.name, self.stream_id,  # type: ignore[attr-defined]
+                                               clock=app.clock)  # type: ignore[attr-defined]
         except ApiError:
             return
         found = next((lst for lst in lists if lst.id == self.list_id), None)
@@ -111,7 +115,10 @@ class BrowserScreen(Screen[None]):
         tabs = self.query_one(TabbedContent)
         return tabs.get_pane(tabs.active).query_one(ContactView)
 
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        pane = self.query_one(TabbedContent).get_pane(event.tab)
+        if not pane.query(ContactView):
+            await pane.mount(self._view(DIRECTORY))
         self._focus_table()
 
     def on_screen_resume(self) -> None:

@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.widgets import Input, ProgressBar
+from textual.timer import Timer
 from textual.worker import Worker
 
 from kore_tui.api.errors import ApiError
@@ -27,6 +28,7 @@ from kore_tui.ui.widgets.lazy_table import Column, LazyTable
 from kore_tui.ui.widgets.status_line import StatusLine
 
 PAGE_SIZE = 100  # asked for; the server may serve fewer and the pager adapts
+DETAIL_DELAY = 0.04  # seconds of quiet before the detail pane follows the cursor (held keys)
 REFILTER_EVERY = 20  # pages fetched by "fetch the rest" between refreshes of the filter's matches
 
 
@@ -76,6 +78,7 @@ class ContactView(Container):
         self.loaded = 0
         self._main_cursor = 0
         self._fetch_all: Worker[None] | None = None
+        self._detail_timer: Timer | None = None
         source.on_refreshed = lambda skip: self.call_later(self._refreshed)
 
     def compose(self) -> ComposeResult:
@@ -117,6 +120,7 @@ class ContactView(Container):
 
     def action_toggle_detail(self) -> None:
         self.detail.display = not self.detail.display
+        self._show_detail()
 
     def action_toggle_raw(self) -> None:
         self.detail.display = True
@@ -240,12 +244,24 @@ class ContactView(Container):
 
     def on_lazy_table_cursor_moved(self, event: LazyTable.CursorMoved) -> None:
         event.stop()
-        row = event.row
+        self._show_position()
+        # The detail pane (a reflow and a lookup) follows once the keys pause: a held key costs
+        # only the table's two lines and the status line.
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_detail)
+
+    def _show_detail(self) -> None:
+        self._detail_timer = None
+        if not self.detail.display:
+            return
+        row, index = self.table.current_row, self.table.cursor_row
+        if row is not None and self.detail.row is row.raw:
+            return
         self.detail.show(row.raw if row is not None else None,
-                         note=f"Loading row {event.row_index + 1:,}…" if self.table.row_count else "")
+                         note=f"Loading row {index + 1:,}…" if self.table.row_count else "")
         if row is not None and not self.source.is_directory:
             self.find_directory_contact(row.raw)
-        self._show_position()
 
     @work(exclusive=True, group="directory-match")
     async def find_directory_contact(self, raw: Any) -> None:

@@ -35,4 +35,4 @@ class StatusLine(Static):
         if self.error:
             line.append("  ⚠ " + clean(self.error), style="bold red")
             line.append("  r retries", style="dim")
-        self.update(line)
+        self.update(line, layout=False)  # one fixed line: no reflow of the screen per key
