@@ -218,11 +218,14 @@ class RowCache:
         raws = [dict(row.raw) for row in page.rows]
         with self._lock, _transaction(self._db):
             view = self._view_id(key)
-            self._db.execute(
-                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (view, skip, page.skip, len(raws), int(page.has_more), page.total_results, page.total_pages,
-                 page.limit, now),
-            )
+            if not raws or page.skip <= skip < page.skip + len(raws):
+                # Only an answer that holds the asked position stands for the page at `skip`
+                # (a server ignoring skip still gives true rows, stored at their own positions).
+                self._db.execute(
+                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (view, skip, page.skip, len(raws), int(page.has_more), page.total_results, page.total_pages,
+                     page.limit, now),
+                )
             self._db.executemany(
                 "INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?, ?, ?)",
                 [(view, page.skip + i, json.dumps(raw, ensure_ascii=False), search_text(raw), phone_digits(raw), now)

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Generic, TypeVar
 
+from kore_tui.api.errors import BadResponseError
 from kore_tui.api.models import Page
 
 T = TypeVar("T")
@@ -188,6 +189,13 @@ class Pager(Generic[T]):
                 del self._tasks[k]
         if epoch != self._epoch:
             return None  # invalidated while in flight: the answer may be stale
+        if page.rows and not (page.skip < skip + limit and page.end > skip):
+            # Rows, but none of those asked for (a server that ignores `skip`): caching them as
+            # this page would leave its rows "loading" for good. Say so; a retry may do better.
+            raise BadResponseError(
+                f"asked for rows from skip={skip}, the server answered skip={page.skip} "
+                f"({len(page.rows)} rows): it may be ignoring skip"
+            )
         self._store(k, skip, limit, page)
         return page
 

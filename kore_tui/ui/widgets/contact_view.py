@@ -28,7 +28,8 @@ from kore_tui.ui.widgets.lazy_table import Column, LazyTable
 from kore_tui.ui.widgets.status_line import StatusLine
 
 PAGE_SIZE = 100  # asked for; the server may serve fewer and the pager adapts
-DETAIL_DELAY = 0.04  # seconds of quiet before the detail pane follows the cursor (held keys)
+DETAIL_DELAY = 0.1  # seconds of quiet before the detail pane follows the cursor: longer than a
+# held key's repeat (20-40 ms), short enough to feel immediate when the keys stop
 REFILTER_EVERY = 20  # pages fetched by "fetch the rest" between refreshes of the filter's matches
 
 
