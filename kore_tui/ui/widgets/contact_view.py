@@ -257,12 +257,11 @@ class ContactView(Container):
         if not self.detail.display:
             return
         row, index = self.table.current_row, self.table.cursor_row
-        if row is not None and self.detail.row is row.raw:
-            return
-        self.detail.show(row.raw if row is not None else None,
-                         note=f"Loading row {index + 1:,}…" if self.table.row_count else "")
-        if row is not None and not self.source.is_directory:
-            self.find_directory_contact(row.raw)
+        if row is None or self.detail.row is not row.raw:
+            self.detail.show(row.raw if row is not None else None,
+                             note=f"Loading row {index + 1:,}…" if self.table.row_count else "")
+        if row is not None and not self.source.is_directory and not self.detail.related:
+            self.find_directory_contact(row.raw)  # the cache may know the number by now
 
     @work(exclusive=True, group="directory-match")
     async def find_directory_contact(self, raw: Any) -> None:
