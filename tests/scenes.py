@@ -19,6 +19,7 @@ from textual.pilot import Pilot
 from kore_tui.config import Config, Profile, Stream, save_config
 from kore_tui.demo.server import DemoServer, Fault
 from kore_tui.ui.app import KoreTuiApp
+from kore_tui.ui.widgets.contact_view import ContactView
 from kore_tui.ui.widgets.lazy_table import LazyTable
 
 PINNED_NOW = 1_768_478_400.0  # 2026-01-15T12:00:00Z: relative ages in snapshots never drift
@@ -42,7 +43,10 @@ async def settle(pilot: Pilot, quiet_rounds: int = 3, timeout: float = 30.0) -> 
             await asyncio.wait_for(app.workers.wait_for_complete(), left)
         except asyncio.TimeoutError:
             break
-        busy = len(app.workers) > 0 or any(t.fetching for t in app.screen.query(LazyTable))
+        screens = app.screen_stack  # a modal's screen below may still be settling
+        busy = (len(app.workers) > 0
+                or any(t.fetching for screen in screens for t in screen.query(LazyTable))
+                or any(v.detail_pending for screen in screens for v in screen.query(ContactView)))
         quiet = 0 if busy else quiet + 1
         if quiet >= quiet_rounds:
             return

@@ -103,6 +103,11 @@ class ContactView(Container):
         return self.query_one(StatusLine)
 
     @property
+    def detail_pending(self) -> bool:
+        """The detail pane has yet to follow the cursor (it waits for the keys to pause)."""
+        return self._detail_timer is not None
+
+    @property
     def filtering(self) -> bool:
         return bool(self.filter_text)
 
