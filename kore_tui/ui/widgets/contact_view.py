@@ -252,10 +252,11 @@ class ContactView(Container):
         event.stop()
         self._show_position()
         # The detail pane (a reflow and a lookup) follows once the keys pause: a held key costs
-        # only the table's two lines and the status line.
-        if self._detail_timer is not None:
-            self._detail_timer.stop()
-        self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_detail)
+        # only the table's two lines and the status line. One timer, restarted per key.
+        if self._detail_timer is None:
+            self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_detail)
+        else:
+            self._detail_timer.reset()
 
     def _show_detail(self) -> None:
         self._detail_timer = None
