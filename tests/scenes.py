@@ -29,13 +29,14 @@ def pinned_clock() -> float:
     return PINNED_NOW
 
 
-async def settle(pilot: Pilot, quiet_rounds: int = 3, timeout: float = 30.0) -> None:
-    """Wait until no worker runs and no table is loading, several checks in a row."""
+async def settle(pilot: Pilot, quiet_rounds: int = 3, timeout: float = 30.0, pause: float = 0.05) -> None:
+    """Wait until no worker runs, no table is loading and no detail pane is behind its cursor,
+    ``quiet_rounds`` checks ``pause`` seconds apart in a row; TimeoutError after ``timeout``."""
     app = pilot.app
     quiet = 0
     deadline = asyncio.get_running_loop().time() + timeout
-    for _ in range(1000):
-        await pilot.pause(0.05)
+    while True:
+        await pilot.pause(pause)
         left = deadline - asyncio.get_running_loop().time()
         if left <= 0:
             break

@@ -8,6 +8,7 @@ it had, and after the server recovers and ``r`` is pressed shows the right row u
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pytest
@@ -21,7 +22,6 @@ from kore_tui.ui.screens.browser import BrowserScreen
 from kore_tui.ui.screens.picker import PickerScreen
 from kore_tui.ui.screens.prompt import GoToRowPrompt
 from kore_tui.ui.widgets.contact_view import ContactView
-from kore_tui.ui.widgets.lazy_table import LazyTable
 from tests.faults import (
     BY_NAME,
     CASES,
@@ -33,6 +33,7 @@ from tests.faults import (
     clean_row,
     printable,
 )
+from tests import scenes
 from tests.scenes import pinned_clock
 
 ROW = JUMP_TO - 1  # 0-based index of the row jumped to
@@ -49,19 +50,8 @@ def app_for(case: FaultCase) -> KoreTuiApp:
                       settings=Settings(timeout=case.timeout or 10.0, max_rpm=0, backoff_base=0.01, backoff_max=0.05), demo_knobs={"latency": 0.0})
 
 
-async def settle(pilot: Pilot, quiet_rounds: int = 3) -> None:
-    """tests.scenes.settle with shorter pauses (the suite runs this ~100 times): no worker runs
-    and no table loads, several checks in a row; raises when the app does not settle."""
-    app = pilot.app
-    quiet = 0
-    for _ in range(500):
-        await pilot.pause(0.02)
-        await app.workers.wait_for_complete()
-        busy = len(app.workers) > 0 or any(t.fetching for t in app.screen.query(LazyTable))
-        quiet = 0 if busy else quiet + 1
-        if quiet >= quiet_rounds:
-            return
-    raise TimeoutError("the app did not settle")
+# The shared settle, with shorter pauses: the suite settles ~100 times.
+settle = functools.partial(scenes.settle, pause=0.02)
 
 
 async def jump(pilot: Pilot, row: int) -> None:
