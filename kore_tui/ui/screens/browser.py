@@ -39,6 +39,12 @@ def tab_label(text: str) -> Content:
     return Content(clean(text))
 
 
+class ViewPane(TabPane):
+    """A tab's pane: its ContactView covers it."""
+
+    BLANK = True  # no need to draw what its view covers, on every frame of a cursor move
+
+
 class BrowserScreen(Screen[None]):
     # The open tab's table takes the keys once the tabs have settled (see _focus_table).
     AUTO_FOCUS = ""
@@ -64,9 +70,9 @@ class BrowserScreen(Screen[None]):
         with TabbedContent(initial="list" if self.list_id else "directory"):
             if self.list_id:
                 name = self.contact_list.name if self.contact_list and self.contact_list.name else self.list_id
-                with TabPane(tab_label(f"1 List: {name}"), id="list"):
+                with ViewPane(tab_label(f"1 List: {name}"), id="list"):
                     yield self._view(self.list_id)
-            with TabPane("2 Directory", id="directory"):
+            with ViewPane("2 Directory", id="directory"):
                 if not self.list_id:
                     yield self._view(DIRECTORY)
                 # else: made when its tab first opens, so opening a list costs the list's request only

@@ -44,8 +44,16 @@ def static_fetch(matches: Sequence[tuple[int, Any]], row: Callable[[Any], Any]) 
     return fetch
 
 
+class TableAndDetail(Container):
+    """The table and the detail pane, side by side or stacked (see app.tcss)."""
+
+    BLANK = True  # covered by its children: a repaint need not draw it
+
+
 class ContactView(Container):
     """The contacts of one view (a stream's directory, or a contact list)."""
+
+    BLANK = True  # covered by its children; every frame of a cursor move would draw it
 
     BINDINGS = [
         Binding("slash", "filter", "Filter", key_display="/"),
@@ -84,7 +92,7 @@ class ContactView(Container):
 
     def compose(self) -> ComposeResult:
         yield FilterBar()
-        with Container(classes="table-and-detail"):
+        with TableAndDetail(classes="table-and-detail"):
             yield LazyTable(self.columns, pager=self.main_pager)
             yield DetailPane(field_order=self.field_order, clock=self.clock)
         yield ProgressBar(show_eta=False, classes="fetch-progress")
@@ -248,9 +256,13 @@ class ContactView(Container):
 
     # -- messages from the table ------------------------------------------------------------------
 
+    def on_mount(self) -> None:
+        # Watched, not messaged: the status line changes in the frame that moves the cursor
+        # (a message arrives after that frame is drawn, and costs a second frame per key).
+        self.watch(self.table, "cursor_row", self._show_position, init=False)
+
     def on_lazy_table_cursor_moved(self, event: LazyTable.CursorMoved) -> None:
         event.stop()
-        self._show_position()
         # The detail pane (a reflow and a lookup) follows once the keys pause: a held key costs
         # only the table's two lines and the status line. One timer, restarted per key.
         if self._detail_timer is None:

@@ -31,6 +31,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
+from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
@@ -95,18 +96,24 @@ def cell_text(value: str | None, width: int) -> str:
 
 _NOT_ANNOUNCED = object()
 
+_CURSOR_BINDINGS: list[Binding] = [
+    Binding("up,k", "cursor_up", "Up", show=False),
+    Binding("down,j", "cursor_down", "Down", show=False),
+    Binding("pageup", "cursor_page_up", "Page up", show=False),
+    Binding("pagedown", "cursor_page_down", "Page down", show=False),
+    Binding("home,g", "cursor_first", "First"),
+    Binding("end,G", "cursor_last", "Last"),
+]
+_CURSOR_KEYS: dict[str, str] = {
+    key.strip(): binding.action for binding in _CURSOR_BINDINGS for key in binding.key.split(",")
+}
+"""Key name -> cursor action: what LazyTable.on_key acts on directly."""
+
 
 class LazyTable(ScrollView, can_focus=True):
     """A table of a Pager's rows, with a row cursor. Set the rows with :meth:`set_pager`."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup", "cursor_page_up", "Page up", show=False),
-        Binding("pagedown", "cursor_page_down", "Page down", show=False),
-        Binding("home,g", "cursor_first", "First"),
-        Binding("end,G", "cursor_last", "Last"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(_CURSOR_BINDINGS)  # shown in the footer and help
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "lazy-table--header",
@@ -210,6 +217,10 @@ class LazyTable(ScrollView, can_focus=True):
         def control(self) -> LazyTable:
             return self.lazy_table
 
+    cursor_row: var[int] = var(0)
+    """Index of the row under the cursor (0-based). Watch it to follow the cursor in the same
+    frame as the table repaints; ``CursorMoved`` also says when the row's data arrives."""
+
     def __init__(
         self,
         columns: Sequence[Column],
@@ -222,7 +233,6 @@ class LazyTable(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._pager: Pager[Any] | None = None
-        self._cursor = 0
         self._row_count = 0
         self._row_count_exact = False
         self._seen_generation = -1
@@ -236,7 +246,7 @@ class LazyTable(ScrollView, can_focus=True):
         self._adjusting = False  # moving the view to a new end: not the user's move
         self._announced: tuple[int, object] = (-1, _NOT_ANNOUNCED)
         self._ready = False  # mounted: timers, workers and messages may be used
-        self._pass_styles: dict[tuple[str, ...], Style] | None = None  # during a repaint
+        self._line_styles: dict[tuple[str, ...], Style] = {}  # component styles, until the CSS changes
         self.load_delay = LOAD_DELAY
         self.set_columns(columns)
         if pager is not None:
@@ -247,10 +257,6 @@ class LazyTable(ScrollView, can_focus=True):
     @property
     def pager(self) -> Pager[Any] | None:
         return self._pager
-
-    @property
-    def cursor_row(self) -> int:
-        return self._cursor
 
     @property
     def row_count(self) -> int:
@@ -268,9 +274,9 @@ class LazyTable(ScrollView, can_focus=True):
     @property
     def current_row(self) -> Any | None:
         """The row under the cursor, or None when not loaded."""
-        if self._pager is None or self._cursor >= self._row_count:
+        if self._pager is None or self.cursor_row >= self._row_count:
             return None
-        return self._pager.get_row(self._cursor)
+        return self._pager.get_row(self.cursor_row)
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -323,16 +329,16 @@ class LazyTable(ScrollView, can_focus=True):
         self.go_to_row(row)
 
     def action_cursor_up(self) -> None:
-        self._set_cursor(self._cursor - 1)
+        self._set_cursor(self.cursor_row - 1)
 
     def action_cursor_down(self) -> None:
-        self._set_cursor(self._cursor + 1)
+        self._set_cursor(self.cursor_row + 1)
 
     def action_cursor_page_up(self) -> None:
-        self._set_cursor(self._cursor - self._body_height())
+        self._set_cursor(self.cursor_row - self._body_height())
 
     def action_cursor_page_down(self) -> None:
-        self._set_cursor(self._cursor + self._body_height())
+        self._set_cursor(self.cursor_row + self._body_height())
 
     def action_cursor_first(self) -> None:
         self._set_cursor(0, jump=True)
@@ -342,25 +348,20 @@ class LazyTable(ScrollView, can_focus=True):
 
     # -- rendering -----------------------------------------------------------------------------
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # One repaint works out its styles once, not once per line (the widget's own style
-        # walks its ancestors: it was half the cost of a line).
-        self._pass_styles = {}
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._pass_styles = None
+    def notify_style_update(self) -> None:
+        # Called when this widget's CSS, or an ancestor's, changes (focus, theme, classes).
+        super().notify_style_update()
+        self._line_styles.clear()
 
     def _style(self, kind: tuple[str, ...]) -> Style:
-        """The widget's style plus the component styles named in ``kind`` (cached per repaint)."""
-        cache = self._pass_styles
-        if cache is not None and (style := cache.get(kind)) is not None:
-            return style
-        style = self.rich_style
-        for name in kind:
-            style += self.get_component_rich_style(name)
-        if cache is not None:
-            cache[kind] = style
+        """The widget's style plus the component styles named in ``kind``, kept until the CSS
+        changes: working them out walks the ancestors, and cost more than drawing the line."""
+        style = self._line_styles.get(kind)
+        if style is None:
+            style = self.rich_style
+            for name in kind:
+                style += self.get_component_rich_style(name)
+            self._line_styles[kind] = style
         return style
 
     def render_line(self, y: int) -> Strip:
@@ -383,7 +384,7 @@ class LazyTable(ScrollView, can_focus=True):
         assert self._pager is not None
         row = self._pager.get_row(index)
         kind = ["lazy-table--odd-row" if index % 2 else "lazy-table--even-row"]
-        if index == self._cursor:
+        if index == self.cursor_row:
             kind.append("lazy-table--cursor")
         if row is None:
             kind.append("lazy-table--placeholder")
@@ -411,10 +412,10 @@ class LazyTable(ScrollView, can_focus=True):
     def _set_cursor(self, row: int, *, center: bool = False, jump: bool = False) -> None:
         """Move the cursor: O(1), repaints only the two lines (or the screen if it scrolls)."""
         row = max(0, min(row, self._row_count - 1))
-        old = self._cursor
+        old = self.cursor_row
         if row != old:
             self._direction = 1 if row > old else -1
-            self._cursor = row
+            self.cursor_row = row
             self._refresh_row(old)
             self._refresh_row(row)
         self._scroll_to_cursor(center=center)
@@ -434,14 +435,14 @@ class LazyTable(ScrollView, can_focus=True):
             return
         body = self._body_height()
         top = self.scroll_offset.y
-        if top <= self._cursor < top + body:
+        if top <= self.cursor_row < top + body:
             return
         if center:
-            new_top = self._cursor - body // 2
-        elif self._cursor < top:
-            new_top = self._cursor
+            new_top = self.cursor_row - body // 2
+        elif self.cursor_row < top:
+            new_top = self.cursor_row
         else:
-            new_top = self._cursor - body + 1
+            new_top = self.cursor_row - body + 1
         # At once, not after the next refresh: the pages to load are those of the new view.
         self.scroll_to(y=max(0, new_top), animate=False, force=True, immediate=True)
 
@@ -450,9 +451,9 @@ class LazyTable(ScrollView, can_focus=True):
         if not self._ready:
             return
         row = self.current_row
-        if self._announced[0] != self._cursor or self._announced[1] is not row:
-            self._announced = (self._cursor, row)
-            self.post_message(self.CursorMoved(self, self._cursor, row))
+        if self._announced[0] != self.cursor_row or self._announced[1] is not row:
+            self._announced = (self.cursor_row, row)
+            self.post_message(self.CursorMoved(self, self.cursor_row, row))
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -479,6 +480,17 @@ class LazyTable(ScrollView, can_focus=True):
 
     def on_unmount(self) -> None:
         self._ready = False
+
+    def on_key(self, event: events.Key) -> None:
+        # The cursor keys are acted on here, where they arrive: as bindings they would first
+        # bubble through every ancestor up to the App's binding check, which cost a third of a
+        # held key's CPU. Same keys and actions as BINDINGS (a focused widget's bindings come
+        # first in the chain anyway; priority bindings were checked before the key got here).
+        action = _CURSOR_KEYS.get(event.key)
+        if action is not None:
+            event.stop()
+            event.prevent_default()
+            getattr(self, f"action_{action}")()
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
@@ -611,7 +623,7 @@ class LazyTable(ScrollView, can_focus=True):
             self.post_message(self.RowCountChanged(self, count, exact))
         self._adjusting = True
         try:
-            if self._cursor and self._cursor >= count:
+            if self.cursor_row and self.cursor_row >= count:
                 self._set_cursor(count - 1)  # clamps to 0 for an empty list
             elif self.scroll_offset.y > max(0, count + 1 - self.scrollable_content_region.height):
                 self.scroll_to(y=max(0, count - self._body_height()), animate=False, force=True,
@@ -620,7 +632,7 @@ class LazyTable(ScrollView, can_focus=True):
             self._adjusting = False
 
     def _reset_view(self) -> None:
-        self._cursor = 0
+        self.cursor_row = 0
         self._direction = 1
         self._moves.clear()
         self._wanted = set()
