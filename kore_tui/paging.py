@@ -33,8 +33,12 @@ class Pager(Generic[T]):
     """
 
     def __init__(
-        self, fetch: Fetch[T], *, page_size: int = 100, max_cached_pages: int = 64
+        self, fetch: Fetch[T], *, page_size: int = 100, max_cached_pages: int = 64,
+        row_count_hint: int | None = None,
     ) -> None:
+        """``row_count_hint``: the size the list is said to have before any page answers (a
+        list's recorded count), so a table can be laid out at its full height at once; page 0's
+        answer replaces it."""
         if page_size < 1:
             raise ValueError("page_size must be at least 1")
         if max_cached_pages < 1:
@@ -50,12 +54,13 @@ class Pager(Generic[T]):
         # Row count: evidence as bounds, the server's total as a hint kept between them.
         self._lower = 0  # rows known to exist
         self._upper: int | None = None  # rows known not to exceed this; None: no end seen
-        self._hint: int | None = None  # the latest totalResults
+        self._hint: int | None = row_count_hint  # the latest totalResults
         self._known = False  # any page answered (since creation or invalidate)
         self._row_count = 0
         self._row_count_exact = False
         self._search: tuple[int, int] | None = None  # (lo, hi) pages when the end search began
         self.generation = 0  # bumped whenever row_count, row_count_exact or page_size changes
+        self._update_count()
 
     # -- what the table reads ------------------------------------------------------------------
 
@@ -165,12 +170,7 @@ class Pager(Generic[T]):
         if page is not None:
             self._cache.move_to_end(k)
             return page
-        task = self._tasks.get(k)
-        if task is None:
-            size = self._page_size
-            task = asyncio.ensure_future(self._load(k, k * size, size, self._epoch))
-            task.add_done_callback(_consume_outcome)
-            self._tasks[k] = task
+        task = self._tasks.get(k) or self._start(k)
         try:
             # Shielded: a caller that goes away must not cancel the fetch others await.
             return await asyncio.shield(task)
@@ -179,6 +179,19 @@ class Pager(Generic[T]):
             if task.cancelled() and (current is None or not current.cancelling()):
                 return None  # the fetch was cancelled, not this caller
             raise
+
+    def prefetch_first_page(self) -> None:
+        """Start fetching page 0 now and return at once: a view about to be shown asks for its
+        first rows while its screen is still being built. ``ensure_page(0)`` joins that fetch."""
+        if 0 not in self._cache and 0 not in self._tasks:
+            self._start(0)
+
+    def _start(self, k: int) -> asyncio.Task[Page[T] | None]:
+        size = self._page_size
+        task = asyncio.ensure_future(self._load(k, k * size, size, self._epoch))
+        task.add_done_callback(_consume_outcome)
+        self._tasks[k] = task
+        return task
 
     async def _load(self, k: int, skip: int, limit: int, epoch: int) -> Page[T] | None:
         try:

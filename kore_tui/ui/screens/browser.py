@@ -9,7 +9,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Footer, TabbedContent, TabPane
 
 from kore_tui.api.errors import ApiError
 from kore_tui.api.models import ContactList
@@ -20,6 +20,7 @@ from kore_tui.ui.columns import DIRECTORY_COLUMNS, DIRECTORY_FIELD_ORDER, LIST_C
 from kore_tui.ui.safe_text import clean
 from kore_tui.ui.screens.prompt import GoToRowPrompt, TextPrompt
 from kore_tui.ui.widgets.contact_view import ContactView
+from kore_tui.ui.widgets.title_bar import TitleBar
 
 
 def ask_and_find(screen: Screen, stream_id: str) -> None:
@@ -66,17 +67,31 @@ class BrowserScreen(Screen[None]):
         self.contact_list = contact_list
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        # Textual sets the breakpoint classes (-wide / -narrow) on the Resize that follows the
+        # first layout; set now, the first layout is already the right one (a second layout and
+        # restyle cost ~25 ms before the first rows could be painted).
+        width = self.app.size.width
+        for at, name in sorted(self.app.HORIZONTAL_BREAKPOINTS or []):
+            self.set_class(width >= at and not any(width >= a for a, _ in self.app.HORIZONTAL_BREAKPOINTS if a > at), name)
+        self._set_title()  # before the title bar mounts: it shows it from the start
+        yield TitleBar()
         with TabbedContent(initial="list" if self.list_id else "directory"):
             if self.list_id:
                 name = self.contact_list.name if self.contact_list and self.contact_list.name else self.list_id
                 with ViewPane(tab_label(f"1 List: {name}"), id="list"):
-                    yield self._view(self.list_id)
+                    yield self._first_view(self.list_id)
             with ViewPane("2 Directory", id="directory"):
                 if not self.list_id:
-                    yield self._view(DIRECTORY)
+                    yield self._first_view(DIRECTORY)
                 # else: made when its tab first opens, so opening a list costs the list's request only
         yield Footer()
+
+    def _first_view(self, list_id: str) -> ContactView:
+        """The view shown first: its first page is asked for now, while the screen is built
+        (mounting it takes longer than the request)."""
+        view = self._view(list_id)
+        view.prefetch()
+        return view
 
     def _view(self, list_id: str) -> ContactView:
         app = self.app
@@ -85,11 +100,11 @@ class BrowserScreen(Screen[None]):
         if list_id == DIRECTORY:
             return ContactView(source, DIRECTORY_COLUMNS, DIRECTORY_FIELD_ORDER, clock=app.clock,  # type: ignore[attr-defined]
                                noun="contacts in the directory")
+        expected = self.contact_list.total_record_count if self.contact_list else None
         return ContactView(source, LIST_COLUMNS, LIST_FIELD_ORDER, clock=app.clock,  # type: ignore[attr-defined]
-                           noun="contacts in this list")
+                           noun="contacts in this list", expected_rows=expected)
 
     def on_mount(self) -> None:
-        self._set_title()
         if self.list_id and self.contact_list is None:
             self.find_list_name()
 
@@ -98,7 +113,7 @@ class BrowserScreen(Screen[None]):
         label = stream.label if stream else self.stream_id
         if self.list_id:
             name = self.contact_list.name if self.contact_list and self.contact_list.name else self.list_id
-            self.title = clean(f"{label} · {name}")  # the Header shows titles as plain text
+            self.title = clean(f"{label} · {name}")  # the title bar shows titles as plain text
         else:
             self.title = clean(f"{label} · directory")
 

@@ -10,7 +10,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, OptionList
+from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from kore_tui.api.errors import ApiError
@@ -21,6 +21,7 @@ from kore_tui.ui.safe_text import clean
 from kore_tui.ui.screens.prompt import TextPrompt
 from kore_tui.ui.widgets.lazy_table import fit
 from kore_tui.ui.widgets.status_line import StatusLine
+from kore_tui.ui.widgets.title_bar import TitleBar
 
 
 class StreamList(OptionList):
@@ -63,7 +64,7 @@ class PickerScreen(Screen[None]):
         return self.app.profile  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="picker"):
             with Vertical(id="streams-pane"):
                 yield Label("Streams", classes="pane-title")

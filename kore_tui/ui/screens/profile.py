@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kore_tui.api.client import InsecureURLError, normalize_host
@@ -21,6 +21,7 @@ from kore_tui.config import KNOWN_HOSTS, Config, Profile
 from kore_tui.credentials import KeyringUnavailable, hold_for_session, load_secret, store_secret
 from kore_tui.session import make_client
 from kore_tui.ui.safe_text import clean
+from kore_tui.ui.widgets.title_bar import TitleBar
 
 FIELDS = (
     ("name", "Profile name", "e.g. prod-us"),
@@ -51,7 +52,7 @@ class ProfileScreen(Screen[None]):
         self.keyring_failed = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="profile-form"):
             intro = "Welcome to kore-tui. Set up a profile to connect." if self.first_run else "Edit the profile."
             yield Label(intro + " Tip: kore-tui --demo needs no account.", classes="intro", markup=False)

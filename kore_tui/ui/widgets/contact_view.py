@@ -72,8 +72,11 @@ class ContactView(Container):
         *,
         clock: Callable[[], float],
         noun: str = "contacts",
+        expected_rows: int | None = None,
         id: str | None = None,
     ) -> None:
+        """``expected_rows``: the view's size as recorded elsewhere (a list's count in the
+        picker): the table opens at that height, so the first page only repaints its lines."""
         super().__init__(id=id)
         self.source = source
         self.columns = columns
@@ -81,7 +84,7 @@ class ContactView(Container):
         self.clock = clock
         self.noun = noun
         self.last_error: Exception | None = None
-        self.main_pager: Pager[Any] = Pager(source.fetch, page_size=PAGE_SIZE)
+        self.main_pager: Pager[Any] = Pager(source.fetch, page_size=PAGE_SIZE, row_count_hint=expected_rows)
         self.filter_text = ""
         self.matches = 0
         self.loaded = 0
@@ -97,6 +100,10 @@ class ContactView(Container):
             yield DetailPane(field_order=self.field_order, clock=self.clock)
         yield ProgressBar(show_eta=False, classes="fetch-progress")
         yield StatusLine()
+
+    def prefetch(self) -> None:
+        """Ask for the first page now, before the table is mounted (see Pager.prefetch_first_page)."""
+        self.main_pager.prefetch_first_page()
 
     @property
     def table(self) -> LazyTable:

@@ -570,9 +570,10 @@ class LazyTable(ScrollView, can_focus=True):
         needed = self._needed_pages(pager)
         self._wanted = needed
         pager.cancel_except(needed)
-        in_flight = pager.in_flight
         for k in sorted(needed):
-            if k in self._loading or k in self._failed or k in in_flight or pager.is_cached(k):
+            # A page already in flight (prefetched, or asked for by a worker since cancelled)
+            # gets a worker too: ensure_page joins that fetch, and the worker repaints on arrival.
+            if k in self._loading or k in self._failed or pager.is_cached(k):
                 continue
             self._loading.add(k)
             self.run_worker(
