@@ -317,3 +317,33 @@ async def test_a_list_that_ends_before_its_total_says_ends_there(monkeypatch: py
         assert table.virtual_size.height == 501
         assert app.demo_server is not None
         assert len(skips(app.demo_server, THOUSAND.id)) <= 8
+
+
+async def test_a_list_opened_from_the_picker_shows_its_size_at_once_and_asks_for_page_0_once() -> None:
+    from textual.widgets import OptionList
+
+    from kore_tui.ui.screens.browser import BrowserScreen
+
+    # Slow answers, so what the table shows before page 0 arrives can be looked at.
+    app = KoreTuiApp(demo=True, clock=pinned_clock, animate=False, demo_knobs={"latency": 0.5})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lists = app.screen.query_one("#lists", OptionList)
+        lists.focus()
+        lists.highlighted = next(i for i in range(lists.option_count)
+                                 if lists.get_option_at_index(i).id == MILLION.id)
+        await settle(pilot)
+        await pilot.press("enter")
+        await wait_for(lambda: isinstance(app.screen, BrowserScreen) and bool(app.screen.query(LazyTable)),
+                       "the list's table")
+        table = app.screen.query_one(LazyTable)
+        assert table.pager is not None and not table.pager.row_count_known  # page 0 not answered yet
+        # The picker's count sizes the table (scrollbar and all) before any row arrives...
+        assert table.row_count == MILLION.size
+        assert table.virtual_size.height == MILLION.size + 1  # the header line, then the rows
+        # ...and page 0, asked for while the screen was built, was asked for once.
+        await wait_for(lambda: table.pager is not None and table.pager.get_row(0) is not None, "row 0")
+        await settle(pilot)
+        assert skips(app.demo_server) == [0]
+        assert table.row_count == MILLION.size
+        assert "row 1 of 1,000,000" in str(app.screen.current_view().status.render())

@@ -401,3 +401,32 @@ async def test_invalidate_forgets_the_end_search() -> None:
     assert pager.end_probe() is None  # no bounds any more: nothing to search
     await pager.ensure_page(0)
     assert pager.end_probe() is None
+
+
+@pytest.mark.asyncio
+async def test_a_prefetched_first_page_is_joined_not_fetched_again() -> None:
+    gate = asyncio.Event()
+    source = Source(1000, gate=gate)
+    pager: Pager[int] = Pager(source.fetch, page_size=100)
+    pager.prefetch_first_page()
+    pager.prefetch_first_page()  # again: still one fetch
+    assert pager.in_flight == {0}
+    waiting = asyncio.ensure_future(pager.ensure_page(0))  # the table's worker, once mounted
+    await asyncio.sleep(0)
+    gate.set()
+    page = await waiting
+    assert page is not None and page.rows[0] == 0
+    assert source.sent == [(0, 100)]
+    pager.prefetch_first_page()  # cached now: nothing is sent
+    await asyncio.sleep(0)
+    assert source.sent == [(0, 100)] and pager.in_flight == set()
+
+
+@pytest.mark.asyncio
+async def test_a_row_count_hint_stands_until_the_first_page_answers() -> None:
+    source = Source(300, total=300)
+    pager: Pager[int] = Pager(source.fetch, page_size=100, row_count_hint=1_000)
+    assert (pager.row_count, pager.row_count_known, pager.row_count_exact) == (1_000, False, False)
+    assert pager.get_row(0) is None
+    await pager.ensure_page(0)
+    assert (pager.row_count, pager.row_count_known) == (300, True)  # the server's total wins
