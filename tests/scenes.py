@@ -15,6 +15,7 @@ from pathlib import Path
 import keyring
 from keyring.backends.fail import Keyring as FailKeyring
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from kore_tui.config import Config, Profile, Stream, save_config
 from kore_tui.demo.server import DemoServer, Fault
@@ -44,6 +45,9 @@ async def settle(pilot: Pilot, quiet_rounds: int = 3, timeout: float = 30.0, pau
             await asyncio.wait_for(app.workers.wait_for_complete(), left)
         except asyncio.TimeoutError:
             break
+        except WorkerCancelled:  # a worker superseded by a newer one (exclusive) is done too
+            quiet = 0
+            continue
         screens = app.screen_stack  # a modal's screen below may still be settling
         busy = (len(app.workers) > 0
                 or any(t.fetching for screen in screens for t in screen.query(LazyTable))
