@@ -50,6 +50,7 @@ class BrowserScreen(Screen[None]):
     # The open tab's table takes the keys once the tabs have settled (see _focus_table).
     AUTO_FOCUS = ""
     BINDINGS = [
+        Binding("question_mark", "app.help", "Help", key_display="?"),  # here, not last: seen at 80 cols
         Binding("escape", "back", "Back"),
         Binding("1", "view('list')", "List", show=False),
         Binding("2", "view('directory')", "Directory", show=False),

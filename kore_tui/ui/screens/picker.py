@@ -29,8 +29,8 @@ class StreamList(OptionList):
 
     BINDINGS = [
         Binding("a", "screen.add_stream", "Add stream"),
-        Binding("n", "screen.rename_stream", "Rename"),
-        Binding("delete,x", "screen.remove_stream", "Remove"),
+        Binding("n", "screen.rename_stream", "Rename", show=False),  # in ? help: the footer keeps
+        Binding("delete,x", "screen.remove_stream", "Remove", show=False),  # room for ? at 80 cols
     ]
 
 
@@ -47,6 +47,7 @@ def list_prompt(lst: ContactList) -> Text:
 
 class PickerScreen(Screen[None]):
     BINDINGS = [
+        Binding("question_mark", "app.help", "Help", key_display="?"),  # here, not last: seen at 80 cols
         Binding("c", "directory", "Directory"),
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("r", "reload", "Reload"),

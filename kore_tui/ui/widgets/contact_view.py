@@ -58,9 +58,10 @@ class ContactView(Container):
     BINDINGS = [
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("d", "toggle_detail", "Detail"),
-        Binding("J", "toggle_raw", "Raw JSON"),
-        Binding("y", "copy_phone", "Copy number"),
-        Binding("Y", "copy_row", "Copy row JSON"),
+        # In ? help, off the footer: at 80 columns it has room for the screen's keys and ? only.
+        Binding("J", "toggle_raw", "Raw JSON", show=False),
+        Binding("y", "copy_phone", "Copy number", show=False),
+        Binding("Y", "copy_row", "Copy row JSON", show=False),
         Binding("F", "fetch_all", "Fetch all", show=False),
     ]
 

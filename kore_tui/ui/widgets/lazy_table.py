@@ -101,8 +101,8 @@ _CURSOR_BINDINGS: list[Binding] = [
     Binding("down,j", "cursor_down", "Down", show=False),
     Binding("pageup", "cursor_page_up", "Page up", show=False),
     Binding("pagedown", "cursor_page_down", "Page down", show=False),
-    Binding("home,g", "cursor_first", "First"),
-    Binding("end,G", "cursor_last", "Last"),
+    Binding("home,g", "cursor_first", "First", show=False),  # the usual keys: in ? help
+    Binding("end,G", "cursor_last", "Last", show=False),
 ]
 _CURSOR_KEYS: dict[str, str] = {
     key.strip(): binding.action for binding in _CURSOR_BINDINGS for key in binding.key.split(",")
