@@ -79,6 +79,26 @@ async def test_first_run_profile_picker_list_detail(demo_server: DemoServer, no_
     assert load_config().profiles["work"].streams[0].id == SALES.id
 
 
+async def test_the_list_filter_narrows_the_lists_and_arrows_choose_among_them() -> None:
+    app = KoreTuiApp(demo=True, clock=pinned_clock, animate=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press("slash", *"re")  # the lists whose name, id or status hold "re"
+        await settle(pilot)
+        lists = app.screen.query_one("#lists")
+        shown = [lists.get_option_at_index(i).id for i in range(lists.option_count)]
+        expected = [lst.id for lst in SALES.lists if "re" in f"{lst.name} {lst.id} {lst.status}".casefold()]
+        assert shown == expected and len(shown) >= 3
+        assert isinstance(app.focused, Input)  # still typing: the arrows move the highlight
+        await pilot.press("down", "down", "up")
+        assert lists.highlighted == 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowserScreen)
+        assert app.screen.list_id == shown[1]
+
+
 async def test_switching_views_keeps_each_table() -> None:
     app = KoreTuiApp(demo=True, clock=pinned_clock, animate=False, stream_id=SALES.id, list_id="cl-demo-1k")
     async with app.run_test(size=(80, 24)) as pilot:

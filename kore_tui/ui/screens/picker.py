@@ -9,6 +9,7 @@ from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -36,6 +37,23 @@ class StreamList(OptionList):
 
 class ContactListList(OptionList):
     """The chosen stream's contact lists: name, size, status."""
+
+
+class ListFilter(Input):
+    """Typing filters the lists; up and down move through the lists left, Enter opens one."""
+
+    BINDINGS = [
+        Binding("down", "step(1)", "Next list", show=False),
+        Binding("up", "step(-1)", "Previous list", show=False),
+    ]
+
+    class Stepped(Message):
+        def __init__(self, step: int) -> None:
+            super().__init__()
+            self.step = step
+
+    def action_step(self, step: int) -> None:
+        self.post_message(self.Stepped(step))
 
 
 def list_prompt(lst: ContactList) -> Text:
@@ -72,7 +90,7 @@ class PickerScreen(Screen[None]):
                 yield StreamList(id="streams")
             with Vertical(id="lists-pane"):
                 yield Label("Contact lists", classes="pane-title", id="lists-title")
-                yield Input(placeholder="type to filter lists", id="list-filter", select_on_focus=False)
+                yield ListFilter(placeholder="type to filter lists", id="list-filter", select_on_focus=False)
                 yield ContactListList(id="lists")
         yield StatusLine(id="picker-status")
         yield Footer()
@@ -182,6 +200,14 @@ class PickerScreen(Screen[None]):
     @on(Input.Changed, "#list-filter")
     def _filter_changed(self) -> None:
         self.fill_lists()
+
+    @on(ListFilter.Stepped)
+    def _filter_stepped(self, event: ListFilter.Stepped) -> None:
+        option_list = self.query_one(ContactListList)
+        if event.step > 0:
+            option_list.action_cursor_down()
+        else:
+            option_list.action_cursor_up()
 
     @on(Input.Submitted, "#list-filter")
     def _filter_submitted(self) -> None:
