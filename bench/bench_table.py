@@ -38,9 +38,9 @@ How it measures
       cursor stays on screen: down 15, up 30, down 15 around a centred row), plus a 0.25 s tail
       so the debounced load pass and every message the moves caused are included, minus the
       main thread's CPU over an equally long idle run, divided by the keys. It is the cost of key
-      dispatch, the binding, the table, what the app does on every move (detail pane, status
-      line, directory lookup), the repaints and their terminal encoding; no Pilot overhead is in
-      it. Each run follows one unmeasured run of the same keys at the same place: the first
+      dispatch, the binding, the table, what the app does on every move (the status line; the
+      detail pane and its directory lookup once the cursor rests), the repaints and their
+      terminal encoding; no Pilot overhead is in it. Each run follows one unmeasured run of the same keys at the same place: the first
       moves after a jump fetch the page ahead once, a one-off cost that is not a key's. Near
       (row 0) and far (row 999,000) are measured alternately three times each and the medians
       reported (single runs vary by about 15 % here); "after 200 random jumps" is compared with

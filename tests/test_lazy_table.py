@@ -152,9 +152,15 @@ async def test_placeholders_then_rows() -> None:
         assert [(m.count, m.exact) for m in app.of_type(LazyTable.RowCountChanged)][-1] == (
             1000, False,
         )
+        # Moves in a row (a held key) are announced once, when the cursor rests.
+        table.cursor_rest = 0.5
+        announced = len(app.of_type(LazyTable.CursorMoved))
         await pilot.press("down", "j")
         assert table.cursor_row == 2 and table.current_row["i"] == 2
-        assert [m.row_index for m in app.of_type(LazyTable.CursorMoved)][-2:] == [1, 2]
+        assert table.cursor_moving and len(app.of_type(LazyTable.CursorMoved)) == announced
+        await pilot.pause(0.7)
+        assert not table.cursor_moving
+        assert [m.row_index for m in app.of_type(LazyTable.CursorMoved)][announced:] == [2]
 
 
 @pytest.mark.asyncio

@@ -217,10 +217,10 @@ async def test_held_pagedown_asks_for_the_pages_it_stops_on_not_the_ones_it_pass
         await wait_for(lambda: table.cursor_row == 300 * body, "300 pages down")
         await settle(pilot)
         passed = table.cursor_row // 100
-        assert passed == 99
+        assert passed == 300 * body // 100 > 90
         asked = skips(server)[1:]
         # The pages where it stopped (and, on a machine so busy that the 50 ms debounce ran out
-        # between two keys, a few on the way): not 99.
+        # between two keys, a few on the way): not the 90-odd it passed.
         assert asked and len(asked) <= 10, asked
         assert {s // 100 for s in asked} >= set(shown_pages(table))
         assert table.current_row.id == row_id(MILLION, table.cursor_row)
@@ -324,8 +324,9 @@ async def test_a_list_opened_from_the_picker_shows_its_size_at_once_and_asks_for
 
     from kore_tui.ui.screens.browser import BrowserScreen
 
-    # Slow answers, so what the table shows before page 0 arrives can be looked at.
-    app = KoreTuiApp(demo=True, clock=pinned_clock, animate=False, demo_knobs={"latency": 0.5})
+    # Slow answers, so what the table shows before page 0 arrives can be looked at (slower
+    # than a busy CI machine takes to build the screen: 0.5 s was not always).
+    app = KoreTuiApp(demo=True, clock=pinned_clock, animate=False, demo_knobs={"latency": 2.0})
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         lists = app.screen.query_one("#lists", OptionList)

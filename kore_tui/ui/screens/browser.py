@@ -8,8 +8,9 @@ from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
+from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import ContentSwitcher, Footer, TabbedContent, TabPane
 
 from kore_tui.api.errors import ApiError
 from kore_tui.api.models import ContactList
@@ -40,6 +41,31 @@ def tab_label(text: str) -> Content:
     return Content(clean(text))
 
 
+class ViewTabs(TabbedContent):
+    """The views' tabs. It and its pane switcher are covered by what they hold."""
+
+    BLANK = True  # spares every frame (one per cursor move) from drawing it
+
+    def on_mount(self) -> None:
+        # The switcher is made by TabbedContent, so no subclass can say it.
+        self.query_one(ContentSwitcher).BLANK = True  # type: ignore[misc]
+
+
+class Edge(Container):
+    """A one-line strip at the top or bottom of the screen for a bar (title, footer).
+
+    Textual's compositor redraws every widget whose parent's area touches a repainted line, so
+    a bar docked on the screen itself is redrawn on every frame (each cursor move); in this
+    strip it is redrawn only when its own line is."""
+
+    BLANK = True
+    DEFAULT_CSS = """
+    Edge { height: 1; }
+    Edge.-top { dock: top; }
+    Edge.-bottom { dock: bottom; }
+    """
+
+
 class ViewPane(TabPane):
     """A tab's pane: its ContactView covers it."""
 
@@ -47,6 +73,7 @@ class ViewPane(TabPane):
 
 
 class BrowserScreen(Screen[None]):
+    BLANK = True  # covered by the title bar, the tabs and the footer
     # The open tab's table takes the keys once the tabs have settled (see _focus_table).
     AUTO_FOCUS = ""
     BINDINGS = [
@@ -75,8 +102,9 @@ class BrowserScreen(Screen[None]):
         for at, name in sorted(self.app.HORIZONTAL_BREAKPOINTS or []):
             self.set_class(width >= at and not any(width >= a for a, _ in self.app.HORIZONTAL_BREAKPOINTS if a > at), name)
         self._set_title()  # before the title bar mounts: it shows it from the start
-        yield TitleBar()
-        with TabbedContent(initial="list" if self.list_id else "directory"):
+        with Edge(classes="-top"):
+            yield TitleBar()
+        with ViewTabs(initial="list" if self.list_id else "directory"):
             if self.list_id:
                 name = self.contact_list.name if self.contact_list and self.contact_list.name else self.list_id
                 with ViewPane(tab_label(f"1 List: {name}"), id="list"):
@@ -85,7 +113,8 @@ class BrowserScreen(Screen[None]):
                 if not self.list_id:
                     yield self._first_view(DIRECTORY)
                 # else: made when its tab first opens, so opening a list costs the list's request only
-        yield Footer()
+        with Edge(classes="-bottom"):
+            yield Footer()
 
     def _first_view(self, list_id: str) -> ContactView:
         """The view shown first: its first page is asked for now, while the screen is built

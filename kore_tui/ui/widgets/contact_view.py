@@ -12,7 +12,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.widgets import Input, ProgressBar
-from textual.timer import Timer
 from textual.worker import Worker
 
 from kore_tui.api.errors import ApiError
@@ -28,8 +27,7 @@ from kore_tui.ui.widgets.lazy_table import Column, LazyTable
 from kore_tui.ui.widgets.status_line import StatusLine
 
 PAGE_SIZE = 100  # asked for; the server may serve fewer and the pager adapts
-DETAIL_DELAY = 0.1  # seconds of quiet before the detail pane follows the cursor: longer than a
-# held key's repeat (20-40 ms), short enough to feel immediate when the keys stop
+LOADING = "Loading…"  # the detail pane while the row under the cursor is on its way
 REFILTER_EVERY = 20  # pages fetched by "fetch the rest" between refreshes of the filter's matches
 
 
@@ -91,14 +89,14 @@ class ContactView(Container):
         self.loaded = 0
         self._main_cursor = 0
         self._fetch_all: Worker[None] | None = None
-        self._detail_timer: Timer | None = None
+        self._detail_queued = False
         source.on_refreshed = lambda skip: self.call_later(self._refreshed)
 
     def compose(self) -> ComposeResult:
         yield FilterBar()
         with TableAndDetail(classes="table-and-detail"):
             yield LazyTable(self.columns, pager=self.main_pager)
-            yield DetailPane(field_order=self.field_order, clock=self.clock)
+            yield DetailPane(field_order=self.field_order, clock=self.clock, note=LOADING)
         yield ProgressBar(show_eta=False, classes="fetch-progress")
         yield StatusLine()
 
@@ -120,8 +118,8 @@ class ContactView(Container):
 
     @property
     def detail_pending(self) -> bool:
-        """The detail pane has yet to follow the cursor (it waits for the keys to pause)."""
-        return self._detail_timer is not None
+        """The detail pane has yet to follow the cursor (it waits for the cursor to rest)."""
+        return self._detail_queued or self.table.cursor_moving
 
     @property
     def filtering(self) -> bool:
@@ -271,22 +269,26 @@ class ContactView(Container):
 
     def on_lazy_table_cursor_moved(self, event: LazyTable.CursorMoved) -> None:
         event.stop()
-        # The detail pane (a reflow and a lookup) follows once the keys pause: a held key costs
-        # only the table's two lines and the status line. One timer, restarted per key.
-        if self._detail_timer is None:
-            self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_detail)
-        else:
-            self._detail_timer.reset()
+        # The table says so once the cursor rests: a held key costs only the table's two lines
+        # and the status line. The pane (a reflow of the screen) follows after the frame that
+        # draws the rows, so rows that just arrived are not held back by it.
+        if not self._detail_queued:
+            self._detail_queued = True
+            self.call_after_refresh(self._show_detail)
 
     def _show_detail(self) -> None:
-        self._detail_timer = None
+        self._detail_queued = False
         if not self.detail.display:
             return
-        row, index = self.table.current_row, self.table.cursor_row
-        if row is None or self.detail.row is not row.raw:
-            self.detail.show(row.raw if row is not None else None,
-                             note=f"Loading row {index + 1:,}…" if self.table.row_count else "")
-        if row is not None and not self.source.is_directory and not self.detail.related:
+        row = self.table.current_row
+        if row is None:
+            note = LOADING if self.table.row_count else ""
+            if self.detail.row is not None or self.detail.note != note:  # else it says so already
+                self.detail.show(None, note=note)
+            return
+        if self.detail.row is not row.raw:
+            self.detail.show(row.raw)
+        if not self.source.is_directory and not self.detail.related:
             self.find_directory_contact(row.raw)  # the cache may know the number by now
 
     @work(exclusive=True, group="directory-match")

@@ -49,15 +49,17 @@ class DetailPane(VerticalScroll, can_focus=True):
     DetailPane > Static { width: 1fr; }
     """
 
-    def __init__(self, *, field_order: tuple[str, ...] = (), clock: Callable[[], float], id: str | None = None) -> None:
+    def __init__(self, *, field_order: tuple[str, ...] = (), clock: Callable[[], float], note: str = "",
+                 id: str | None = None) -> None:
+        """``note``: what it says until a row is shown (else "No contact under the cursor.")."""
         super().__init__(id=id)
         self.field_order = field_order
         self.clock = clock
         self.raw_mode = False
         self.row: Mapping[str, Any] | None = None
-        self.note: str = ""
+        self.note = note
         self.related: list[tuple[str, str]] = []
-        self._body = Static(Text("No contact under the cursor.", style="dim"))
+        self._body = Static(Text(note or "No contact under the cursor.", style="dim"))
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self._body

@@ -34,11 +34,11 @@ from textual.message import Message
 from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.timer import Timer
 from textual.widget import Widget
 
 from kore_tui.paging import Pager
 from kore_tui.ui.safe_text import clean
+from kore_tui.ui.widgets.debounce import Debounce
 
 LOAD_DELAY = 0.05
 """Seconds of quiet after a scroll or cursor move before pages are requested, so a held
@@ -56,6 +56,11 @@ FLY_MOVES = 4  # in FLY_WINDOW: a key repeating at 16 Hz or more
 TRICKLE_EVERY = 0.3
 """While the view moves slowly (a held arrow key: less than a screen per ``FLY_WINDOW``), its
 pages are still requested at least this often, so rows being read arrive as they scroll in."""
+
+CURSOR_REST = 0.1
+"""Seconds without a cursor move before ``CursorMoved`` is posted: longer than a held key's
+repeat (20-40 ms), so a held key costs no message per row (and whatever follows the cursor,
+such as a detail pane, waits until it rests), short enough to feel immediate when keys stop."""
 
 PLACEHOLDER = "…"
 ELLIPSIS = "…"
@@ -163,7 +168,8 @@ class LazyTable(ScrollView, can_focus=True):
     """
 
     class CursorMoved(Message):
-        """The cursor moved to ``row_index``, or the row under it arrived.
+        """The cursor came to rest on ``row_index`` (no move for ``cursor_rest`` seconds), or
+        the row under the resting cursor arrived. Watch ``cursor_row`` to follow every move.
 
         ``row`` is None while the row's page is not loaded (or when the list is empty).
         """
@@ -218,8 +224,8 @@ class LazyTable(ScrollView, can_focus=True):
             return self.lazy_table
 
     cursor_row: var[int] = var(0)
-    """Index of the row under the cursor (0-based). Watch it to follow the cursor in the same
-    frame as the table repaints; ``CursorMoved`` also says when the row's data arrives."""
+    """Index of the row under the cursor (0-based). Watch it to follow every move in the frame
+    that draws it; ``CursorMoved`` says where the cursor rests, and when its row arrives."""
 
     def __init__(
         self,
@@ -240,7 +246,8 @@ class LazyTable(ScrollView, can_focus=True):
         self._wanted: set[int] = set()  # pages the last load pass asked for
         self._loading: set[int] = set()  # pages with a worker running
         self._failed: set[int] = set()  # pages whose fetch raised: not retried until retry()
-        self._load_timer: Timer | None = None
+        self._load_soon = Debounce(self, self._load_needed)  # the next load pass, once the view rests
+        self._rest = Debounce(self, self._announce_cursor)  # CursorMoved, once the cursor rests
         self._moves: deque[tuple[float, int]] = deque()  # (when, rows) of recent scrolls
         self._last_pass = 0.0  # when pages were last chosen (time.monotonic)
         self._adjusting = False  # moving the view to a new end: not the user's move
@@ -248,6 +255,7 @@ class LazyTable(ScrollView, can_focus=True):
         self._ready = False  # mounted: timers, workers and messages may be used
         self._line_styles: dict[tuple[str, ...], Style] = {}  # component styles, until the CSS changes
         self.load_delay = LOAD_DELAY
+        self.cursor_rest = CURSOR_REST
         self.set_columns(columns)
         if pager is not None:
             self.set_pager(pager)
@@ -419,7 +427,7 @@ class LazyTable(ScrollView, can_focus=True):
             self._refresh_row(old)
             self._refresh_row(row)
         self._scroll_to_cursor(center=center)
-        self._announce_cursor()
+        self._announce_when_resting()
         if self._adjusting:
             return
         if jump:
@@ -446,9 +454,24 @@ class LazyTable(ScrollView, can_focus=True):
         # At once, not after the next refresh: the pages to load are those of the new view.
         self.scroll_to(y=max(0, new_top), animate=False, force=True, immediate=True)
 
-    def _announce_cursor(self) -> None:
-        """Post CursorMoved if the cursor row, or what we know of it, changed."""
+    @property
+    def cursor_moving(self) -> bool:
+        """The cursor moved less than ``cursor_rest`` seconds ago: ``CursorMoved`` is due."""
+        return self._rest.pending
+
+    def _announce_when_resting(self) -> None:
+        """A user's move: CursorMoved once the cursor rests."""
         if not self._ready:
+            return
+        if self.cursor_rest <= 0:
+            self._announce_cursor()
+        else:
+            self._rest.call_after(self.cursor_rest)
+
+    def _announce_cursor(self) -> None:
+        """Post CursorMoved if the cursor row, or what we know of it, changed, unless the cursor
+        is still moving (its rest will announce it)."""
+        if not self._ready or self._rest.pending:
             return
         row = self.current_row
         if self._announced[0] != self.cursor_row or self._announced[1] is not row:
@@ -527,14 +550,10 @@ class LazyTable(ScrollView, can_focus=True):
         if not flying and now - self._last_pass >= TRICKLE_EVERY:
             self._load_now()
             return
-        if self._load_timer is not None:
-            self._load_timer.stop()
-        delay = max(self.load_delay, FLYING_DELAY) if flying else self.load_delay
-        self._load_timer = self.set_timer(delay, self._load_needed)
+        self._load_soon.call_after(max(self.load_delay, FLYING_DELAY) if flying else self.load_delay)
 
     def _load_now(self) -> None:
-        if self._load_timer is not None:
-            self._load_timer.stop()
+        self._load_soon.cancel()
         self._load_needed()
 
     def _needed_pages(self, pager: Pager[Any]) -> set[int]:
@@ -562,7 +581,7 @@ class LazyTable(ScrollView, can_focus=True):
         return needed
 
     def _load_needed(self) -> None:
-        self._load_timer = None
+        self._load_soon.cancel()  # when called directly
         pager = self._pager
         if pager is None or not self._shown():
             return  # on_show loads what it shows
@@ -602,7 +621,7 @@ class LazyTable(ScrollView, can_focus=True):
         self.refresh()  # one repaint per page, not per row
         self.post_message(self.PageLoaded(self, k))
         self._announce_cursor()
-        if self._load_timer is None:  # else the view is moving: its pass comes when it rests
+        if not self._load_soon.pending:  # else the view is moving: its pass comes when it rests
             self._load_needed()  # a learned page size or a new row count may need other pages
 
     def _sync_row_count(self) -> None:
