@@ -74,8 +74,10 @@ class ViewPane(TabPane):
 
 class BrowserScreen(Screen[None]):
     BLANK = True  # covered by the title bar, the tabs and the footer
-    # The open tab's table takes the keys once the tabs have settled (see _focus_table).
-    AUTO_FOCUS = ""
+    # The first view's table has the keys from the first frame: focused later, its restyle (and
+    # the footer's) would cost a second layout just as the first rows arrive. After that, the
+    # open tab's table takes the keys once the tabs have settled (see _focus_table).
+    AUTO_FOCUS = "LazyTable"
     BINDINGS = [
         Binding("question_mark", "app.help", "Help", key_display="?"),  # here, not last: seen at 80 cols
         Binding("escape", "back", "Back"),
