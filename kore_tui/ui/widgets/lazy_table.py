@@ -460,9 +460,11 @@ class LazyTable(ScrollView, can_focus=True):
         return self._rest.pending
 
     def _announce_when_resting(self) -> None:
-        """A user's move: CursorMoved once the cursor rests."""
+        """A user's move: CursorMoved once the cursor rests (even where it was last announced:
+        it came to rest again)."""
         if not self._ready:
             return
+        self._announced = (-1, _NOT_ANNOUNCED)
         if self.cursor_rest <= 0:
             self._announce_cursor()
         else:
