@@ -97,7 +97,6 @@ class ContactView(Container):
         with TableAndDetail(classes="table-and-detail"):
             yield LazyTable(self.columns, pager=self.main_pager)
             yield DetailPane(field_order=self.field_order, clock=self.clock, note=LOADING)
-        yield ProgressBar(show_eta=False, classes="fetch-progress")
         yield StatusLine()
 
     def prefetch(self) -> None:
@@ -227,16 +226,26 @@ class ContactView(Container):
         if self._fetch_all is not None and self._fetch_all.is_running:
             self._fetch_all.cancel()
             self._fetch_all = None
-            self.query_one(ProgressBar).remove_class("-running")
+            self._fetch_progress().remove_class("-running")
             self.app.notify("Stopped fetching; what was fetched stays.", markup=False)
             self._show_position()
             return
         self._fetch_all = self.fetch_all()
 
+    def _fetch_progress(self) -> ProgressBar:
+        """The fetch-all progress bar, above the status line; made on first use (a view opens
+        sooner without it)."""
+        bars = self.query(ProgressBar)
+        if bars:
+            return bars.first()
+        bar = ProgressBar(show_eta=False, classes="fetch-progress")
+        self.mount(bar, before=self.status)
+        return bar
+
     @work(exclusive=True, group="fetch-all")
     async def fetch_all(self) -> None:
         """Every page of the view into the cache, within the request budget; F again cancels."""
-        bar = self.query_one(ProgressBar)
+        bar = self._fetch_progress()
         bar.add_class("-running")
         bar.update(total=self.main_pager.row_count or None, progress=0)
         pages = 0
