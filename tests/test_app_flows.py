@@ -196,3 +196,22 @@ async def test_hostile_values_render_literally() -> None:
         detail = app.screen.query_one(DetailPane)
         assert detail.raw_mode
         assert "\x1b" not in str(detail.query_one("Static").render())
+
+
+async def test_a_terminal_resize_lays_the_browser_out_again() -> None:
+    # The browser skips the Resize Textual sends a screen just pushed (same size); a real one
+    # must still re-lay it out: side by side when wide, stacked when narrow.
+    app = KoreTuiApp(demo=True, clock=pinned_clock, animate=False, stream_id=SALES.id, list_id="cl-demo-1k")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        view = screen.current_view()
+        assert screen.has_class("-wide")
+        assert view.detail.region.x > view.table.region.x and view.detail.region.y == view.table.region.y
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert screen.has_class("-narrow") and screen.size == (80, 24)
+        assert view.detail.region.y > view.table.region.y and view.table.region.width == 80
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert screen.has_class("-wide") and view.table.region.height > 30

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
@@ -176,6 +176,13 @@ class BrowserScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self._focus_table()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # A screen just pushed gets a Resize to the size it was laid out at, on which Textual
+        # lays it, and each screen below it, out again: ~25 ms each, just as the first rows
+        # could be drawn. A real resize (a size not yet laid out) goes through.
+        if event.size == self._compositor.size:
+            event.prevent_default()
 
     def _focus_table(self) -> None:
         # The switcher shows the open pane after a refresh; a hidden table cannot take focus.
