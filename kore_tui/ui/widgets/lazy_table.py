@@ -434,7 +434,7 @@ class LazyTable(ScrollView, can_focus=True):
             # One deliberate move: its pages now, and no page ahead (no direction to go in).
             self._direction = 0  # after the scroll, which set a direction of its own
             self._moves.clear()
-            self._load_now()
+            self._load_needed()
         else:
             self._schedule_load()
 
@@ -550,13 +550,9 @@ class LazyTable(ScrollView, can_focus=True):
             moves.popleft()
         flying = len(moves) >= FLY_MOVES and sum(rows for _, rows in moves) > self._body_height()
         if not flying and now - self._last_pass >= TRICKLE_EVERY:
-            self._load_now()
+            self._load_needed()
             return
         self._load_soon.call_after(max(self.load_delay, FLYING_DELAY) if flying else self.load_delay)
-
-    def _load_now(self) -> None:
-        self._load_soon.cancel()
-        self._load_needed()
 
     def _needed_pages(self, pager: Pager[Any]) -> set[int]:
         """Pages of the visible rows, plus the next page in the direction of travel when it is
@@ -583,7 +579,7 @@ class LazyTable(ScrollView, can_focus=True):
         return needed
 
     def _load_needed(self) -> None:
-        self._load_soon.cancel()  # when called directly
+        self._load_soon.cancel()  # called directly: the pass it was waiting for is this one
         pager = self._pager
         if pager is None or not self._shown():
             return  # on_show loads what it shows
