@@ -287,6 +287,8 @@ class ContactView(Container):
 
     def _show_detail(self) -> None:
         self._detail_queued = False
+        if not self.is_attached:  # closed (Esc) between the cursor's rest and this frame
+            return
         if not self.detail.display:
             return
         row = self.table.current_row
