@@ -7,7 +7,7 @@ from collections import Counter
 import keyring
 import pytest
 from keyring.backends.fail import Keyring as FailKeyring
-from textual.widgets import Input, TabbedContent
+from textual.widgets import Input
 
 from kore_tui.config import config_path, load_config
 from kore_tui.demo import data
@@ -19,6 +19,7 @@ from kore_tui.ui.screens.profile import ProfileScreen
 from kore_tui.ui.widgets.contact_view import ContactView
 from kore_tui.ui.widgets.detail_pane import DetailPane
 from kore_tui.ui.widgets.lazy_table import LazyTable
+from kore_tui.ui.widgets.view_bar import ViewBar
 from tests.scenes import pinned_clock, settle
 
 SALES = data.STREAMS[0]
@@ -103,19 +104,37 @@ async def test_switching_views_keeps_each_table() -> None:
     app = KoreTuiApp(demo=True, clock=pinned_clock, animate=False, stream_id=SALES.id, list_id="cl-demo-1k")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        tabs = app.screen.query_one(TabbedContent)
-        assert tabs.active == "list"
+        bar = app.screen.query_one(ViewBar)
+        assert app.screen.open_view == bar.open_view == "list"
+        assert app.screen.query("ContactView").nodes == [app.screen.current_view()]  # the directory: on first use
         await pilot.press("down", "down", "down")
         await pilot.press("2")
         await settle(pilot)
-        assert tabs.active == "directory"
+        assert app.screen.open_view == bar.open_view == "directory"
         directory = app.screen.current_view()
         assert app.focused is directory.table
         assert directory.table.current_row.id == data.directory_contact(SALES, 0)["id"]
         await pilot.press("tab")
         await settle(pilot)
-        assert tabs.active == "list"
+        assert app.screen.open_view == "list"
         assert app.screen.current_view().table.cursor_row == 3  # the list view kept its place
+        assert not directory.display
+
+
+async def test_a_click_on_the_view_bar_opens_that_view() -> None:
+    app = KoreTuiApp(demo=True, clock=pinned_clock, animate=False, stream_id=SALES.id, list_id="cl-demo-1k")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(ViewBar)
+        line = bar.render_line(0).text
+        assert line.startswith(" 1 List: Spring callbacks ") and "2 Directory" in line, line
+        await pilot.click(ViewBar, offset=(line.index("2 Directory") + 1, 0))
+        await settle(pilot)
+        assert app.screen.open_view == "directory"
+        assert app.focused is app.screen.current_view().table
+        await pilot.click(ViewBar, offset=(2, 0))
+        await settle(pilot)
+        assert app.screen.open_view == "list"
 
 
 async def test_scrolling_to_the_end_requests_each_page_once() -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, TabbedContent
+from textual.widgets import Input, OptionList
 
 from kore_tui.demo.server import DemoServer
 from kore_tui.session import Settings
@@ -22,6 +22,7 @@ from kore_tui.ui.screens.browser import BrowserScreen
 from kore_tui.ui.screens.picker import PickerScreen
 from kore_tui.ui.screens.prompt import GoToRowPrompt
 from kore_tui.ui.widgets.contact_view import ContactView
+from kore_tui.ui.widgets.view_bar import ViewBar
 from tests.faults import (
     BY_NAME,
     CASES,
@@ -174,7 +175,7 @@ async def test_hostile_list_names_show_literally_in_picker_and_browser() -> None
         await settle(pilot)
         assert isinstance(app.screen, BrowserScreen) and app.screen.list_id == LIST_ID
         title = app.screen.title
-        tab = str(app.screen.query_one(TabbedContent).get_tab("list").label)
+        tab = app.screen.query_one(ViewBar).render_line(0).text
         for text in (title, tab):
             assert "[bold red]x[/] [link=file:///etc]y[/link]" in text and printable(text), repr(text)
         assert printable(str(app.screen.current_view().status.render()))

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import TabbedContent
 
 import kore_tui.ui.app as app_module
 from kore_tui.api.models import CampaignContact
@@ -46,10 +45,7 @@ async def list_table(pilot: Pilot[Any]) -> LazyTable:
     """The open list's table, focused, once the app settled."""
     await settle(pilot)
     app = pilot.app
-    tabs = app.screen.query_one(TabbedContent)
-    if tabs.active != "list":  # the deep link opens the list; make sure keys go to its table
-        tabs.active = "list"
-        await settle(pilot)
+    assert app.screen.open_view == "list"  # the deep link opens the list
     table = app.screen.query_one("#list LazyTable", LazyTable)
     if app.focused is not table:
         table.focus()

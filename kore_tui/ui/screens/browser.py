@@ -7,10 +7,9 @@ from collections.abc import Iterable
 from textual import events, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.content import Content
 from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, TabbedContent, TabPane
+from textual.widgets import ContentSwitcher
 
 from kore_tui.api.errors import ApiError
 from kore_tui.api.models import ContactList
@@ -21,7 +20,9 @@ from kore_tui.ui.columns import DIRECTORY_COLUMNS, DIRECTORY_FIELD_ORDER, LIST_C
 from kore_tui.ui.safe_text import clean
 from kore_tui.ui.screens.prompt import GoToRowPrompt, TextPrompt
 from kore_tui.ui.widgets.contact_view import ContactView
+from kore_tui.ui.widgets.key_hints import KeyHints
 from kore_tui.ui.widgets.title_bar import TitleBar
+from kore_tui.ui.widgets.view_bar import ViewBar
 
 
 def ask_and_find(screen: Screen, stream_id: str) -> None:
@@ -36,23 +37,15 @@ def ask_and_find(screen: Screen, stream_id: str) -> None:
                                       placeholder="+1 555 000 0000"), asked)
 
 
-def tab_label(text: str) -> Content:
-    """Tab labels parse a str as markup: server text goes in as Content, never parsed."""
-    return Content(clean(text))
+class Views(ContentSwitcher):
+    """The open view, of the browser's views (each a ContactView, by id)."""
 
-
-class ViewTabs(TabbedContent):
-    """The views' tabs. It and its pane switcher are covered by what they hold."""
-
-    BLANK = True  # spares every frame (one per cursor move) from drawing it
-
-    def on_mount(self) -> None:
-        # The switcher is made by TabbedContent, so no subclass can say it.
-        self.query_one(ContentSwitcher).BLANK = True  # type: ignore[misc]
+    BLANK = True  # covered by the view it shows: spares every frame (one per cursor move) from drawing it
 
 
 class Edge(Container):
-    """A one-line strip at the top or bottom of the screen for a bar (title, footer).
+    """A one-line strip for a bar (the title, the views, the key hints), at the top or bottom of
+    the screen with ``-top`` or ``-bottom``.
 
     Textual's compositor redraws every widget whose parent's area touches a repainted line, so
     a bar docked on the screen itself is redrawn on every frame (each cursor move); in this
@@ -66,17 +59,11 @@ class Edge(Container):
     """
 
 
-class ViewPane(TabPane):
-    """A tab's pane: its ContactView covers it."""
-
-    BLANK = True  # no need to draw what its view covers, on every frame of a cursor move
-
-
 class BrowserScreen(Screen[None]):
-    BLANK = True  # covered by the title bar, the tabs and the footer
+    BLANK = True  # covered by the title bar, the view bar, the view and the key hints
     # The first view's table has the keys from the first frame: focused later, its restyle (and
-    # the footer's) would cost a second layout just as the first rows arrive. After that, the
-    # open tab's table takes the keys once the tabs have settled (see _focus_table).
+    # the key hints') would cost a second layout just as the first rows arrive. After that, the
+    # open view's table takes the keys once the switcher has shown it (see _focus_table).
     AUTO_FOCUS = "LazyTable"
     BINDINGS = [
         Binding("question_mark", "app.help", "Help", key_display="?"),  # here, not last: seen at 80 cols
@@ -106,17 +93,15 @@ class BrowserScreen(Screen[None]):
         self._set_title()  # before the title bar mounts: it shows it from the start
         with Edge(classes="-top"):
             yield TitleBar()
-        with ViewTabs(initial="list" if self.list_id else "directory"):
-            if self.list_id:
-                name = self.contact_list.name if self.contact_list and self.contact_list.name else self.list_id
-                with ViewPane(tab_label(f"1 List: {name}"), id="list"):
-                    yield self._first_view(self.list_id)
-            with ViewPane("2 Directory", id="directory"):
-                if not self.list_id:
-                    yield self._first_view(DIRECTORY)
-                # else: made when its tab first opens, so opening a list costs the list's request only
+        first = "list" if self.list_id else "directory"
+        with Edge():
+            yield ViewBar(self._view_labels(), first)
+        with Views(initial=first):
+            # The directory view is made when it is first opened, so opening a list costs the
+            # list's request only.
+            yield self._first_view(self.list_id or DIRECTORY)
         with Edge(classes="-bottom"):
-            yield Footer()
+            yield KeyHints()
 
     def _first_view(self, list_id: str) -> ContactView:
         """The view shown first: its first page is asked for now, while the screen is built
@@ -125,16 +110,23 @@ class BrowserScreen(Screen[None]):
         view.prefetch()
         return view
 
+    def _view_labels(self) -> dict[str, str]:
+        labels = {"list": f"1 List: {self._list_name()}"} if self.list_id else {}
+        return labels | {"directory": "2 Directory"}
+
+    def _list_name(self) -> str:
+        return (self.contact_list.name if self.contact_list and self.contact_list.name else None) or self.list_id or ""
+
     def _view(self, list_id: str) -> ContactView:
         app = self.app
         key = ViewKey(app.profile.name, self.stream_id, list_id)  # type: ignore[attr-defined]
         source = ViewSource(app.client, app.cache, key, clock=app.clock)  # type: ignore[attr-defined]
         if list_id == DIRECTORY:
             return ContactView(source, DIRECTORY_COLUMNS, DIRECTORY_FIELD_ORDER, clock=app.clock,  # type: ignore[attr-defined]
-                               noun="contacts in the directory")
+                               noun="contacts in the directory", id="directory")
         expected = self.contact_list.total_record_count if self.contact_list else None
         return ContactView(source, LIST_COLUMNS, LIST_FIELD_ORDER, clock=app.clock,  # type: ignore[attr-defined]
-                           noun="contacts in this list", expected_rows=expected)
+                           noun="contacts in this list", expected_rows=expected, id="list")
 
     def on_mount(self) -> None:
         if self.list_id and self.contact_list is None:
@@ -144,8 +136,7 @@ class BrowserScreen(Screen[None]):
         stream = next((s for s in self.app.profile.streams if s.id == self.stream_id), None)  # type: ignore[attr-defined]
         label = stream.label if stream else self.stream_id
         if self.list_id:
-            name = self.contact_list.name if self.contact_list and self.contact_list.name else self.list_id
-            self.title = clean(f"{label} · {name}")  # the title bar shows titles as plain text
+            self.title = clean(f"{label} · {self._list_name()}")  # the title bar shows titles as plain text
         else:
             self.title = clean(f"{label} · directory")
 
@@ -162,17 +153,27 @@ class BrowserScreen(Screen[None]):
         if found is not None:
             self.contact_list = found
             self._set_title()
-            self.query_one(TabbedContent).get_tab("list").label = tab_label(f"1 List: {found.name or found.id}")
+            self.query_one(ViewBar).set_label("list", self._view_labels()["list"])
+
+    @property
+    def open_view(self) -> str:
+        """The id of the view shown: "list" or "directory"."""
+        return self.query_one(ViewBar).open_view
 
     def current_view(self) -> ContactView:
-        tabs = self.query_one(TabbedContent)
-        return tabs.get_pane(tabs.active).query_one(ContactView)
+        return self.query_one(Views).query_one(f"#{self.open_view}", ContactView)
 
-    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        pane = self.query_one(TabbedContent).get_pane(event.tab)
-        if not pane.query(ContactView):
-            await pane.mount(self._view(DIRECTORY))
+    async def show_view(self, which: str) -> None:
+        """Open a view (made on first use) and give its table the keys."""
+        views = self.query_one(Views)
+        if not views.query(f"#{which}"):
+            await views.add_content(self._view(DIRECTORY))
+        views.current = which
+        self.query_one(ViewBar).open_view = which
         self._focus_table()
+
+    def on_view_bar_chosen(self, event: ViewBar.Chosen) -> None:
+        self.action_view(event.view)
 
     def on_screen_resume(self) -> None:
         self._focus_table()
@@ -189,16 +190,14 @@ class BrowserScreen(Screen[None]):
         self.call_after_refresh(lambda: self.current_view().focus_table())
 
     def action_view(self, which: str) -> None:
-        tabs = self.query_one(TabbedContent)
-        if tabs.query(f"#{which}"):
-            tabs.active = which
+        if which in self._view_labels():
+            self.run_worker(self.show_view(which), group="show-view")
         else:
             self.notify("No contact list is open: pick one on the previous screen (Esc).", markup=False)
 
     def action_next_view(self) -> None:
-        tabs = self.query_one(TabbedContent)
-        panes = [pane.id for pane in tabs.query(TabPane)]
-        tabs.active = panes[(panes.index(tabs.active) + 1) % len(panes)]
+        views = list(self._view_labels())
+        self.action_view(views[(views.index(self.open_view) + 1) % len(views)])
 
     def action_retry(self) -> None:
         self.current_view().retry()

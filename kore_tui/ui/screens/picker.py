@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from kore_tui.api.errors import ApiError
@@ -20,6 +20,7 @@ from kore_tui.config import Stream
 from kore_tui.lookup import contact_lists_cached
 from kore_tui.ui.safe_text import clean
 from kore_tui.ui.screens.prompt import TextPrompt
+from kore_tui.ui.widgets.key_hints import KeyHints
 from kore_tui.ui.widgets.lazy_table import fit
 from kore_tui.ui.widgets.status_line import StatusLine
 from kore_tui.ui.widgets.title_bar import TitleBar
@@ -93,7 +94,7 @@ class PickerScreen(Screen[None]):
                 yield ListFilter(placeholder="type to filter lists", id="list-filter", select_on_focus=False)
                 yield ContactListList(id="lists")
         yield StatusLine(id="picker-status")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.query_one("#list-filter", Input).cursor_blink = getattr(self.app, "animate", True)

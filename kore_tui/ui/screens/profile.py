@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Footer, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kore_tui.api.client import InsecureURLError, normalize_host
@@ -21,6 +21,7 @@ from kore_tui.config import KNOWN_HOSTS, Config, Profile
 from kore_tui.credentials import KeyringUnavailable, hold_for_session, load_secret, store_secret
 from kore_tui.session import make_client
 from kore_tui.ui.safe_text import clean
+from kore_tui.ui.widgets.key_hints import KeyHints
 from kore_tui.ui.widgets.title_bar import TitleBar
 
 FIELDS = (
@@ -73,7 +74,7 @@ class ProfileScreen(Screen[None]):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Use for this session only", id="session-only", classes="-hidden")
             yield Static(Text(clean(self.message), style="yellow") if self.message else "", id="profile-result")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         animate = getattr(self.app, "animate", True)
