@@ -166,7 +166,7 @@ class BrowserScreen(Screen[None]):
     async def show_view(self, which: str) -> None:
         """Open a view (made on first use) and give its table the keys."""
         views = self.query_one(Views)
-        if not views.query(f"#{which}"):
+        if not views.query(f"#{which}"):  # only the directory is made late (see compose)
             await views.add_content(self._view(DIRECTORY))
         views.current = which
         self.query_one(ViewBar).open_view = which
@@ -186,7 +186,7 @@ class BrowserScreen(Screen[None]):
             event.prevent_default()
 
     def _focus_table(self) -> None:
-        # The switcher shows the open pane after a refresh; a hidden table cannot take focus.
+        # The switcher shows the open view after a refresh; a hidden table cannot take focus.
         self.call_after_refresh(lambda: self.current_view().focus_table())
 
     def action_view(self, which: str) -> None:
