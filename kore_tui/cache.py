@@ -149,6 +149,14 @@ class RowCache:
         self.path = (path or cache_path()) if persist else None
         self._lock = threading.Lock()
         self._db = self._open()
+        # Views with stored pages, read once here: a view with none (the first time a list is
+        # opened) goes straight to the server, without a trip to a worker thread to be told so,
+        # which took 10-15 ms while the browser was being built. Pages another process stores
+        # later are missed until the next start: a request, not a wrong row.
+        self._views_with_pages: set[ViewKey] = {
+            ViewKey(*row) for row in self._db.execute(
+                "SELECT profile, stream, list FROM views v WHERE EXISTS (SELECT 1 FROM pages p WHERE p.view_id=v.id)")
+        }
 
     def __repr__(self) -> str:
         return f"RowCache({str(self.path) if self.path else 'memory'!r})"
@@ -218,6 +226,7 @@ class RowCache:
         raws = [dict(row.raw) for row in page.rows]
         with self._lock, _transaction(self._db):
             view = self._view_id(key)
+            self._views_with_pages.add(key)
             if not raws or page.skip <= skip < page.skip + len(raws):
                 # Only an answer that holds the asked position stands for the page at `skip`
                 # (a server ignoring skip still gives true rows, stored at their own positions).
@@ -237,6 +246,11 @@ class RowCache:
                 self._db.execute("DELETE FROM rows WHERE view_id=? AND pos>=?", (view, end))
                 self._db.execute("DELETE FROM pages WHERE view_id=? AND skip>=?", (view, max(end, skip + 1)))
                 self._db.execute("UPDATE views SET total=? WHERE id=?", (end, view))
+
+    def may_hold(self, key: ViewKey) -> bool:
+        """False when the view has no stored page (as far as this process knows): no need to
+        look. Cheap and lock-free: for the event loop."""
+        return key in self._views_with_pages
 
     def get_page(self, key: ViewKey, skip: int) -> CachedPage | None:
         with self._lock:

@@ -86,6 +86,8 @@ class ViewSource:
 
     async def cached(self, skip: int, limit: int) -> CachedPage | None:
         """The stored page at ``skip`` if it is whole for ``limit`` (or the end of the list)."""
+        if not self.cache.may_hold(self.key):
+            return None
         page = await asyncio.to_thread(self.cache.get_page, self.key, skip)
         if page is None:
             return None

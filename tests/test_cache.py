@@ -50,6 +50,24 @@ async def test_fresh_cache_sends_nothing_and_stale_cache_refreshes_in_background
     cache.close()
 
 
+async def test_a_view_with_no_stored_page_is_not_looked_up_and_one_stored_elsewhere_is_found_at_the_next_start(
+        demo_server: DemoServer, client_for) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(demo_server)
+    cache = RowCache()
+    assert not cache.may_hold(KEY)
+    source = ViewSource(client, cache, KEY)
+    await source.fetch(0, 100)
+    await source.writes_done()  # stored once served
+    assert cache.may_hold(KEY) and not cache.may_hold(ViewKey("p", SALES.id, "cl-demo-100k"))
+
+    other = RowCache()  # another process, started now: the page is on disk
+    assert other.may_hold(KEY)
+    await ViewSource(client, other, KEY).fetch(0, 100)
+    assert len(demo_server.requests_to("getAllContacts")) == 1  # served from the file
+    other.close()
+    cache.close()
+
+
 def test_cache_file_is_private(demo_server: DemoServer) -> None:
     cache = RowCache()
     cache.put_meta("p", "s", "x", {"a": 1})
