@@ -234,3 +234,29 @@ async def test_a_terminal_resize_lays_the_browser_out_again() -> None:
         await pilot.resize_terminal(120, 40)
         await settle(pilot)
         assert screen.has_class("-wide") and view.table.region.height > 30
+
+
+async def test_a_long_list_name_leaves_the_directory_on_the_view_bar() -> None:
+    from textual.app import App, ComposeResult
+
+    name = "Customers who asked for a call back about their renewal " * 4 + "[/]\x1b[31m"
+
+    chosen: list[str] = []
+
+    class BarApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ViewBar({"list": f"1 List: {name}", "directory": "2 Directory"}, "list")
+
+        def on_view_bar_chosen(self, event: ViewBar.Chosen) -> None:
+            chosen.append(event.view)
+
+    app = BarApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        bar = app.query_one(ViewBar)
+        line = bar.render_line(0).text
+        assert line.startswith(" 1 List: Customers who asked") and "…" in line, line
+        assert line.rstrip().endswith("2 Directory") and len(line.rstrip()) <= 80, line
+        assert "\x1b" not in line
+        await pilot.click(ViewBar, offset=(line.index("2 Directory") + 2, 0))
+        await pilot.pause()
+        assert chosen == ["directory"]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.message import Message
 from textual.widget import Widget
 
 from kore_tui.ui.safe_text import clean
+from kore_tui.ui.widgets.lazy_table import fit
 
 
 class ViewBar(Widget):
@@ -59,14 +61,26 @@ class ViewBar(Widget):
 
     def render(self) -> Text:
         open_style = self.get_component_rich_style("view-bar--open")
-        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        labels = self._fitted(self.size.width)
+        line = Text(no_wrap=True, overflow="crop", end="")
         self._spans = []
-        for view, label in self._labels.items():
-            start = len(line)
+        for view, label in labels.items():
+            start = line.cell_len
             line.append(f" {label} ", open_style if view == self._open else "")
-            self._spans.append((start, len(line), view))
+            self._spans.append((start, line.cell_len, view))
             line.append(" ")
         return line
+
+    def _fitted(self, width: int) -> dict[str, str]:
+        """The labels, the longest cut (with an ellipsis) until every view's name fits: a long
+        list name must not push the directory off the line."""
+        labels = dict(self._labels)
+        while (sum(cell_len(label) + 3 for label in labels.values()) > width
+               and (longest := max(labels, key=lambda v: cell_len(labels[v])))
+               and cell_len(labels[longest]) > 12):
+            over = sum(cell_len(label) + 3 for label in labels.values()) - width
+            labels[longest] = fit(labels[longest], max(12, cell_len(labels[longest]) - over))
+        return labels
 
     def on_click(self, event: events.Click) -> None:
         for start, end, view in self._spans:
