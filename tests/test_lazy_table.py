@@ -536,3 +536,29 @@ async def test_a_table_in_a_hidden_tab_fetches_nothing_until_shown() -> None:
         app.query_one(TabbedContent).active = "b"  # ...until it is shown again
         await settle(pilot, table_b)
         assert hidden.sent[1:] and table_b.current_row["i"] == 500
+
+
+@pytest.mark.parametrize("rows, scrollbar", [(1_000_000, True), (7, False)])
+async def test_a_table_as_wide_as_its_columns_is_laid_out_once(rows: int, scrollbar: bool) -> None:
+    """Its vertical scrollbar is there (or not) from the first layout: the table is never laid
+    out narrower than its columns (which showed a horizontal scrollbar), and is sized once."""
+
+    class RecordingTable(LazyTable):
+        def on_resize(self, event: events.Resize) -> None:
+            super().on_resize(event)
+            sizes.append((event.size.width, self.show_horizontal_scrollbar))
+
+    class AutoWidthApp(TableApp):
+        CSS = "LazyTable { width: auto; height: 1fr; }"
+
+        def compose(self) -> ComposeResult:
+            yield RecordingTable(self.columns, pager=self.pager)
+
+    sizes: list[tuple[int, bool]] = []
+    app = AutoWidthApp(Pager(Source(rows).fetch, page_size=100, row_count_hint=rows))
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.query_one(LazyTable)
+        await settle(pilot, table)
+        assert table.show_vertical_scrollbar is scrollbar
+        width = sum(c.width + 2 for c in COLUMNS) + (table.styles.scrollbar_size_vertical if scrollbar else 0)
+        assert sizes == [(width, False)]

@@ -502,6 +502,18 @@ class LazyTable(ScrollView, can_focus=True):
         self._ready = True
         if self._pager is not None:
             self._reset_view()
+        self._predict_scrollbar()
+
+    def _predict_scrollbar(self) -> None:
+        """Decide the vertical scrollbar before the first layout.
+
+        Textual decides it after a layout, from the size that layout gave: a table that needs
+        one then costs a second layout and, at ``width: auto``, a horizontal scrollbar (the body
+        is briefly narrower than its columns) and a third layout to take it away again, with the
+        detail pane beside it redrawn at each width, just as the first rows arrive. A list
+        taller than the terminal needs one; the first layout confirms it or takes it away."""
+        if not self.container_size and self.styles.overflow_y == "auto":
+            self.show_vertical_scrollbar = self._row_count + 1 > self.app.size.height
 
     def on_unmount(self) -> None:
         self._ready = False
