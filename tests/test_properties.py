@@ -230,3 +230,39 @@ def test_an_honest_but_quirky_server_gives_every_row_once(data: st.DataObject, n
                 for row in page.rows]
 
     assert asyncio.run(collect()) == list(range(n))
+
+
+# -- the demo data's fast helpers give what uuid5 and datetime give -----------------------------
+
+
+@given(st.text())
+def test_demo_ids_are_the_uuid5_of_their_name(name: str) -> None:
+    import uuid
+
+    from kore_tui.demo import data
+
+    expected = uuid.uuid5(data.NAMESPACE, name)
+    assert data._uuid5(name) == str(expected)
+    assert data.hash_int(name) == int(expected.hex[:12], 16)
+
+
+@given(st.integers(min_value=0, max_value=2**32))
+def test_demo_timestamps_are_iso_utc(seconds: int) -> None:
+    import datetime as dt
+
+    from kore_tui.demo import data
+
+    moment = dt.datetime.fromtimestamp(data.EPOCH + seconds, tz=dt.timezone.utc)
+    assert data._iso(seconds) == moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{seconds % 1000:03d}Z"
+
+
+def test_demo_rows_are_what_they_were() -> None:
+    """Pinned from the first implementation (uuid5, datetime): the demo shows the same rows."""
+    from kore_tui.demo import data
+
+    sales = data.STREAMS[0]
+    survey = data.find_list(sales, "cl-demo-1m")
+    assert survey is not None
+    assert data.list_contact(sales, survey, 0)["_id"] == "cc-1a1d9d63-4fdb-59fd-97ae-da14e2a95aa3"
+    assert data.list_contact(sales, survey, 1)["phoneNumber"] == "442018760477"
+    assert data.list_contact(sales, survey, 0)["createdAt"].startswith("2025-01-01T00:03:")
