@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -95,10 +96,10 @@ class KeyHints(Widget):
                     (f"{' ' if gap == 0 else ''}{hint.description}{pad}", description_style + style)]
 
         def length(parts: list[list[tuple[str, Style]]]) -> int:
-            return sum(len(text) for part in parts for text, _ in part)
+            return sum(cell_len(text) for part in parts for text, _ in part)
 
         tail = cells(palette, 1) if palette else []
-        tail_width = sum(len(text) for text, _ in tail)
+        tail_width = sum(cell_len(text) for text, _ in tail)
         # Roomy (" ? Help "), then squeezed ("? Help"), then the last hints dropped.
         shown, parts = hints, [cells(hint, 1) for hint in hints]
         if length(parts) + tail_width > width:
@@ -111,17 +112,17 @@ class KeyHints(Widget):
         line = Text(no_wrap=True, overflow="crop", end="")
         self._spans = []
         for hint, part in zip(shown, parts):
-            start = len(line)
+            start = line.cell_len
             for text, style in part:
                 line.append(text, style)
-            self._spans.append((start, len(line), hint))
+            self._spans.append((start, line.cell_len, hint))
         if tail:
-            line.append(" " * max(0, width - len(line) - tail_width))
-            start = len(line)
+            line.append(" " * max(0, width - line.cell_len - tail_width))
+            start = line.cell_len
             for text, style in tail:
                 line.append(text, style)
             assert palette is not None
-            self._spans.append((start, len(line), palette))
+            self._spans.append((start, line.cell_len, palette))
         return line
 
     def on_click(self, event: events.Click) -> None:
