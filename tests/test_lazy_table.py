@@ -14,8 +14,8 @@ from textual.pilot import Pilot
 from kore_tui.api.errors import ServerError
 from kore_tui.api.models import Page
 from kore_tui.paging import Pager
-from kore_tui.ui.safe_text import REPLACEMENT
-from kore_tui.ui.widgets.lazy_table import Column, LazyTable, cell_text, fit
+from kore_tui.ui.safe_text import REPLACEMENT, fit
+from kore_tui.ui.widgets.lazy_table import Column, LazyTable, cell_text
 
 Row = dict[str, Any]
 

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import re
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 REPLACEMENT = "\ufffd"
+ELLIPSIS = "…"
 
 # Whitespace-like controls become a space (one value stays one line, columns stay aligned).
 _SPACES = "\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u2028\u2029"
@@ -50,3 +52,15 @@ def clean(value: str | None) -> str:
 def safe(value: str | None, style: str = "") -> Text:
     """A plain ``Text`` (never parsed as markup) of the cleaned ``value``."""
     return Text(clean(value), style=style, no_wrap=True, end="")
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` padded or truncated (with an ellipsis) to exactly ``width`` cells.
+
+    Wide characters (CJK, emoji) count as two cells; one cut in half becomes a space.
+    """
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + ELLIPSIS

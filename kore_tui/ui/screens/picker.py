@@ -18,10 +18,9 @@ from kore_tui.api.errors import ApiError
 from kore_tui.api.models import ContactList
 from kore_tui.config import Stream
 from kore_tui.lookup import contact_lists_cached
-from kore_tui.ui.safe_text import clean
+from kore_tui.ui.safe_text import clean, fit
 from kore_tui.ui.screens.prompt import TextPrompt
 from kore_tui.ui.widgets.key_hints import KeyHints
-from kore_tui.ui.widgets.lazy_table import fit
 from kore_tui.ui.widgets.status_line import StatusLine
 from kore_tui.ui.widgets.title_bar import TitleBar
 

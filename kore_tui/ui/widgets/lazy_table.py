@@ -24,7 +24,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -37,7 +36,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from kore_tui.paging import Pager
-from kore_tui.ui.safe_text import clean
+from kore_tui.ui.safe_text import ELLIPSIS, clean, fit
 from kore_tui.ui.widgets.debounce import Debounce
 
 LOAD_DELAY = 0.05
@@ -63,7 +62,6 @@ repeat (20-40 ms), so a held key costs no message per row (and whatever follows 
 such as a detail pane, waits until it rests), short enough to feel immediate when keys stop."""
 
 PLACEHOLDER = "…"
-ELLIPSIS = "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,18 +71,6 @@ class Column:
     label: str
     width: int
     value: Callable[[Any], str | None]
-
-
-def fit(text: str, width: int) -> str:
-    """``text`` padded or truncated (with an ellipsis) to exactly ``width`` cells.
-
-    Wide characters (CJK, emoji) count as two cells; one cut in half becomes a space.
-    """
-    if width <= 0:
-        return ""
-    if cell_len(text) <= width:
-        return set_cell_size(text, width)
-    return set_cell_size(text, width - 1) + ELLIPSIS
 
 
 def cell_text(value: str | None, width: int) -> str:

@@ -8,8 +8,7 @@ from textual import events
 from textual.message import Message
 from textual.widget import Widget
 
-from kore_tui.ui.safe_text import clean
-from kore_tui.ui.widgets.lazy_table import fit
+from kore_tui.ui.safe_text import clean, fit
 
 
 class ViewBar(Widget):
