@@ -336,8 +336,8 @@ class ServerProcess:
 
     def __enter__(self) -> ServerProcess:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kore_tui", "demo-server", "--port", "0", "--latency", str(DEMO_LATENCY),
-             "--secret", self.SECRET],
+            [sys.executable, "-m", "kore_tui", "demo-server", "--port", "0", "--latency", str(DEMO_LATENCY)],
+            env={**os.environ, "KORE_DEMO_SECRET": self.SECRET},  # not on argv: `ps` shows that
             stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
         assert self.process.stdout is not None
         first = self.process.stdout.readline()  # "kore-tui demo server on http://127.0.0.1:PORT"

@@ -28,6 +28,8 @@ import platformdirs
 from kore_tui.config import APP_NAME
 
 SCHEMA_VERSION = 1
+# Stamped in the file's header: only a file with this stamp (or an empty one) is ever changed.
+APPLICATION_ID = 0x4B6F5475  # "KoTu"
 DEFAULT_MAX_AGE = 15 * 60.0  # seconds a cached page counts as fresh
 DIRECTORY = ""  # the `list_id` of a stream's contacts directory
 
@@ -72,6 +74,7 @@ CREATE TABLE meta (
 );
 """
 
+_TABLES = set(re.findall(r"CREATE TABLE (\w+)", _SCHEMA))
 _NON_DIGITS = re.compile(r"\D+")
 
 
@@ -141,11 +144,16 @@ class ViewState:
     newest: float | None
 
 
+class CacheRefused(OSError):
+    """The cache file is not ours to use (a symlink, another program's database)."""
+
+
 class RowCache:
     """The store. Thread-safe (one connection, one lock): the UI calls it from worker threads."""
 
     def __init__(self, path: Path | None = None, *, persist: bool = True) -> None:
         self.persist = persist
+        self.problem = ""  # why the file is not used, when a caller fell back to memory
         self.path = (path or cache_path()) if persist else None
         self._lock = threading.Lock()
         self._db = self._open()
@@ -166,17 +174,26 @@ class RowCache:
             db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            # Create the file 0600 before SQLite opens it: it holds personal data.
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                if os.path.islink(f"{self.path}{suffix}"):
+                    raise CacheRefused(f"{self.path}{suffix} is a symbolic link: not opened")
+            # Create the file 0600 before SQLite opens it (it holds personal data), never through a link.
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
             os.close(fd)
             os.chmod(self.path, 0o600)
             db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            self._check_owner(db)
+            if self.path is not None:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+        except BaseException:
+            db.close()
+            raise
         db.execute("PRAGMA foreign_keys=ON")
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version != SCHEMA_VERSION:
-            # A cache is disposable: an unknown (older or newer) schema is dropped, not migrated.
+            # A cache is disposable: an unknown (older or newer) schema of ours is dropped, not migrated.
             with _transaction(db):
                 for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall():
                     db.execute(f'DROP TABLE IF EXISTS "{table}"')
@@ -184,10 +201,21 @@ class RowCache:
                     if statement.strip():
                         db.execute(statement)
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            db.execute(f"PRAGMA application_id={APPLICATION_ID}")
         for suffix in ("-wal", "-shm"):
             if self.path is not None and Path(str(self.path) + suffix).exists():
                 os.chmod(str(self.path) + suffix, 0o600)
         return db
+
+    def _check_owner(self, db: sqlite3.Connection) -> None:
+        """Refuse a database that holds tables but not our stamp: it is someone else's."""
+        stamp = db.execute("PRAGMA application_id").fetchone()[0]
+        if stamp == APPLICATION_ID:
+            return
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables and not (stamp == 0 and tables == _TABLES):  # ours from before the stamp: adopted
+            raise CacheRefused(f"{self.path} is not a kore-tui cache (another program's database): not changed")
 
     def close(self) -> None:
         with self._lock:
@@ -271,11 +299,19 @@ class RowCache:
             return None  # rows since replaced by a different paging: not a whole page any more
         return CachedPage(skip, answered, rows, bool(has_more), total_results, total_pages, limit, fetched_at)
 
-    def mark_complete(self, key: ViewKey, total: int, *, now: float | None = None) -> None:
+    def mark_complete(self, key: ViewKey, total: int, *, now: float | None = None) -> bool:
+        """Record that the view holds all its ``total`` rows. False (nothing recorded) when the
+        stored rows are not exactly positions 0 to total-1, e.g. after a concurrent clear."""
         with self._lock, _transaction(self._db):
             view = self._view_id(key)
-            self._db.execute("UPDATE views SET complete_at=?, total=? WHERE id=?", (time.time() if now is None else now, total, view))
             self._db.execute("DELETE FROM rows WHERE view_id=? AND pos>=?", (view, total))
+            stored, first, last = self._db.execute(
+                "SELECT count(*), min(pos), max(pos) FROM rows WHERE view_id=?", (view,)).fetchone()
+            if stored != total or (total and (first != 0 or last != total - 1)):
+                self._db.execute("UPDATE views SET complete_at=NULL WHERE id=?", (view,))
+                return False
+            self._db.execute("UPDATE views SET complete_at=?, total=? WHERE id=?", (time.time() if now is None else now, total, view))
+            return True
 
     # -- queries -------------------------------------------------------------------------------
 

@@ -9,14 +9,20 @@ import argparse
 import asyncio
 import contextlib
 import getpass
-import json
+import logging
+import math
 import os
-import time
+import signal
+import sqlite3
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TextIO
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+import httpx
 
 from kore_tui import __version__
 from kore_tui.api.client import KoreClient
@@ -26,7 +32,6 @@ from kore_tui.config import (
     KNOWN_HOSTS,
     ConfigError,
     Profile,
-    exposure_warning,
     load_config,
     parse_max_rpm,
     save_config,
@@ -36,29 +41,57 @@ from kore_tui.credentials import KeyringUnavailable, delete_secret, load_secret,
 from kore_tui.demo.data import STREAMS
 from kore_tui.demo.server import DemoServer
 from kore_tui.export import CAMPAIGN_FIELDS, DIRECTORY_FIELDS, FORMATS, RowWriter, export_rows
+from kore_tui.files import TargetError, atomic_target, check_target
 from kore_tui.lookup import DEFAULT_MAX_ROWS, LookupError_, LookupResult, find_phone
-from kore_tui.session import Settings, demo_profile, make_client, open_cache, setup_logging, start_demo
+from kore_tui.session import Settings, demo_profile, exposure_warning, log_path, make_client, open_cache, setup_logging, start_demo
+from kore_tui.text import clean, json_text
 
 EXIT_ERROR = 1
+ENV_DEMO_SECRET = "KORE_DEMO_SECRET"  # the secret `kore-tui demo-server` accepts (default: random)
 EXIT_USAGE = 2
+
+
+log = logging.getLogger("kore_tui.cli")
 
 
 class CliError(Exception):
     """A failure to report as one line."""
 
 
+class Interrupted(CliError):
+    """Ctrl+C (or SIGTERM) during a command that has something to say about it."""
+
+
+def seconds(value: str) -> float:
+    """An argparse type: a finite number of seconds above 0."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not math.isfinite(number) or number <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {value!r}")
+    return number
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line (the usage itself is one `--help` away)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {clean(message)} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     # SUPPRESS: a value given before the subcommand is not reset by the subcommand's default.
     common.add_argument("--profile", default=argparse.SUPPRESS, help="profile name (default: KORE_PROFILE or the default profile)")
     common.add_argument("--demo", action="store_true", default=argparse.SUPPRESS, help="use a built-in local demo server; no account needed")
     common.add_argument("--max-rpm", default=argparse.SUPPRESS, metavar="N", help="request budget per minute (default 60, KORE_MAX_RPM; 0 = off)")
-    common.add_argument("--timeout", type=float, default=argparse.SUPPRESS, metavar="SECONDS", help="per-request timeout (default 30)")
+    common.add_argument("--timeout", type=seconds, default=argparse.SUPPRESS, metavar="SECONDS", help="per-request timeout (default 30)")
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="log at debug level")
     common.add_argument("--no-cache", action="store_true", default=argparse.SUPPRESS,
                         help="keep fetched rows in memory only, not in the local cache")
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="kore-tui", parents=[common],
         description="Browse Kore.ai contact-center contacts and contact lists in the terminal.",
     )
@@ -72,7 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--stream", required=True)
     export.add_argument("--list", dest="list_id")
     export.add_argument("--format", choices=FORMATS, default="csv")
-    export.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+    export.add_argument("-o", "--output", metavar="FILE",
+                        help="write here, all or nothing (default: stdout); an existing FILE is kept unless --force")
+    export.add_argument("--force", action="store_true", help="replace an existing --output file")
+    export.add_argument("--keep-partial", action="store_true",
+                        help="on an error or Ctrl+C, keep the rows written so far as FILE.partial")
+    export.add_argument("--csv-raw", action="store_true",
+                        help="CSV: leave values that a spreadsheet would run as formulas as they are")
     export.add_argument("--page-size", type=int, default=100, help="rows asked per request (the server may cap it)")
     export.add_argument("--concurrency", type=int, default=4, help="pages fetched ahead at once")
 
@@ -94,13 +133,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("login", parents=[common], help="create or update a profile; the secret goes to the OS keyring")
     sub.add_parser("logout", parents=[common], help="remove a profile's secret from the OS keyring")
 
-    demo = sub.add_parser("demo-server", help="run the local demo server until interrupted")
+    demo = sub.add_parser(
+        "demo-server", help="run the local demo server until interrupted",
+        description=f"Run the local demo server until interrupted. The client secret it accepts comes from "
+                    f"{ENV_DEMO_SECRET} (never the command line: others can read that); without it, a random one.")
     demo.add_argument("--port", type=int, default=8765)
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--latency", type=float, default=0.0, help="seconds added to every answer")
     demo.add_argument("--page-cap", type=int, default=100, help="largest page the server serves")
     demo.add_argument("--budget", type=int, default=0, help="requests per minute before 429 (0 = none)")
-    demo.add_argument("--secret", default=None, help="client secret to accept (default: random)")
     return parser
 
 
@@ -128,8 +169,27 @@ def _options(args: argparse.Namespace) -> Options:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Text that cannot be encoded (a lone surrogate from argv) is replaced, never a traceback.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
     parser = build_parser()
     args = parser.parse_args(argv)
+    # SIGTERM and SIGHUP end a command as Ctrl+C does: temp files removed, one line said.
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        return _run(parser, args)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    # As SIGINT: asyncio.run then cancels the command's task, so its clean-up runs.
+    signal.raise_signal(signal.SIGINT)
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         options = _options(args)
         setup_logging(options.debug)
@@ -156,22 +216,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kore-tui: interrupted", file=sys.stderr)
         return 130
+    except Interrupted as exc:
+        _fail(str(exc))
+        return 130
     except BrokenPipeError:
         # The reader (e.g. `| head`) left; say nothing more to a closed pipe.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (CliError, ConfigError, KeyringUnavailable, LookupError_) as exc:
+    except (CliError, ConfigError, KeyringUnavailable, LookupError_, TargetError) as exc:
         _fail(str(exc))
     except ApiError as exc:
         _fail(f"{exc.kind}: {exc}")
     except OSError as exc:
         _fail(f"{exc.strerror or exc}{': ' + str(exc.filename) if exc.filename else ''}")
+    except sqlite3.Error as exc:
+        _fail(f"the local cache failed: {exc} (kore-tui cache clear, or --no-cache)")
+    except RecursionError:
+        _fail("the server's answer is nested too deeply to read")
+    except httpx.InvalidURL as exc:
+        _fail(f"cannot make a request URL: {exc}")
+    except Exception as exc:  # the last resort: one line here, the whole traceback in the log
+        log.exception("unexpected error")
+        _fail(f"unexpected error: {type(exc).__name__}: {str(exc)[:200]} (details in {log_path()})")
     return EXIT_ERROR
 
 
 def _fail(message: str) -> None:
     # Errors quote the server: its escape sequences and line breaks must not reach the terminal.
-    print(f"kore-tui: {_printable(message)}", file=sys.stderr)
+    print(f"kore-tui: {clean(message)}", file=sys.stderr)
 
 
 @contextlib.contextmanager
@@ -186,7 +258,7 @@ def connected(options: Options) -> Iterator[tuple[Profile, str]]:
         return
     config = load_config()
     if warning := exposure_warning(config.path):
-        print(f"kore-tui: warning: {warning}", file=sys.stderr)
+        print(f"kore-tui: warning: {clean(warning)}", file=sys.stderr)
     profile = select_profile(config, options.profile)
     if profile is None:
         raise CliError("no profile is configured: run `kore-tui login`, set KORE_HOST, KORE_ACCOUNT_ID, "
@@ -205,12 +277,12 @@ async def cmd_lists(args: argparse.Namespace, options: Options) -> int:
         async with make_client(profile, secret, options.settings) as client:
             lists = await client.contact_lists(args.stream)
     if not lists:
-        print(f"stream {args.stream} has no contact lists")
+        print(f"stream {clean(args.stream)} has no contact lists")
         return 0
     width = max(len(lst.id) for lst in lists)
     for lst in lists:
         count = "?" if lst.total_record_count is None else f"{lst.total_record_count:,}"
-        print(f"{_printable(lst.id):<{width}}  {count:>10}  {_printable(lst.status or '-'):<8}  {_printable(lst.name or '')}")
+        print(f"{clean(lst.id):<{width}}  {count:>10}  {clean(lst.status or '-'):<8}  {clean(lst.name or '')}")
     return 0
 
 
@@ -219,81 +291,133 @@ async def cmd_export(args: argparse.Namespace, options: Options) -> int:
         raise CliError("export list needs --list LIST_ID (see `kore-tui lists --stream S`)")
     if args.page_size < 1 or args.concurrency < 1:
         raise CliError("--page-size and --concurrency must be at least 1")
+    target = Path(args.output) if args.output and args.output != "-" else None
+    if target is not None:
+        check_target(target, force=args.force)  # before any request: a refusal costs nothing
     with connected(options) as (profile, secret):
-        async with make_client(profile, secret, options.settings) as client:
+        on_wait = _budget_waiting if sys.stderr.isatty() else None
+        async with make_client(profile, secret, options.settings, on_budget_wait=on_wait) as client:
             if args.what == "list":
                 fetch = lambda skip, limit: client.list_contacts_page(args.stream, args.list_id, skip, limit)  # noqa: E731
                 fields = CAMPAIGN_FIELDS
             else:
                 fetch = lambda skip, limit: client.directory_page(args.stream, skip, limit)  # noqa: E731
                 fields = DIRECTORY_FIELDS
-            with _output(args.output) as out:
-                writer = RowWriter(out, args.format, fields)
-                progress = _ProgressLine(sys.stderr) if sys.stderr.isatty() else None
-                try:
-                    await export_rows(fetch, writer, page_size=args.page_size, concurrency=args.concurrency,
-                                      on_progress=progress)
-                except ApiError as exc:
-                    where = f" to {args.output}" if args.output else ""
-                    raise CliError(f"{exc.kind}: {exc} ({writer.rows:,} rows written{where} before the error)") from None
-                finally:
-                    if progress:
-                        progress.done()
-    if args.output:
-        print(f"{writer.rows:,} rows written to {args.output}", file=sys.stderr)
+            if target is None:
+                writer = RowWriter(sys.stdout, args.format, fields, csv_raw=args.csv_raw,
+                                   for_terminal=sys.stdout.isatty())
+                await _export(fetch, writer, args, where="")
+            else:
+                await _export_to_file(fetch, fields, target, args)
     return 0
 
 
-@contextlib.contextmanager
-def _output(path: str | None) -> Iterator[TextIO]:
-    if not path or path == "-":
-        yield sys.stdout
-        return
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        yield handle
+async def _export(fetch: Callable[[int, int], Any], writer: RowWriter, args: argparse.Namespace, where: str) -> None:
+    """Every row through ``writer``; an error says how many rows were written before it."""
+    progress = _ProgressLine(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        await export_rows(fetch, writer, page_size=args.page_size, concurrency=args.concurrency,
+                          on_progress=progress)
+    except ApiError as exc:
+        raise CliError(f"{exc.kind}: {exc} ({writer.rows:,} rows written{where} before the error)") from None
+    finally:
+        if progress:
+            progress.done()
+
+
+async def _export_to_file(fetch: Callable[[int, int], Any], fields: Sequence[str], path: Path,
+                          args: argparse.Namespace) -> None:
+    """All or nothing: the rows go to a temp file renamed to ``path`` once every row is in."""
+    writer: RowWriter | None = None
+    kept: Path | None = None
+    try:
+        with atomic_target(path, force=args.force, keep_partial=args.keep_partial) as target:
+            writer = RowWriter(target.handle, args.format, fields, csv_raw=args.csv_raw)
+            try:
+                await export_rows(fetch, writer, page_size=args.page_size, concurrency=args.concurrency,
+                                  on_progress=_ProgressLine(sys.stderr) if sys.stderr.isatty() else None)
+            finally:
+                kept = target.kept
+                if sys.stderr.isatty():
+                    sys.stderr.write("\n")
+    except (ApiError, OSError, TargetError, KeyboardInterrupt, asyncio.CancelledError) as exc:
+        rows = writer.rows if writer is not None else 0
+        kept = kept or _partial_kept(path, args)
+        outcome = (f"the {rows:,} rows fetched are kept in {kept}" if kept
+                   else f"{rows:,} rows fetched, nothing written to {path}")
+        if isinstance(exc, (KeyboardInterrupt, asyncio.CancelledError)):
+            raise Interrupted(f"interrupted: {outcome}") from None
+        if isinstance(exc, ApiError):
+            raise CliError(f"{exc.kind}: {exc} ({outcome})") from None
+        if isinstance(exc, TargetError):
+            raise CliError(f"{exc} ({outcome})") from None
+        raise CliError(f"{exc.strerror or exc}: {outcome}") from None
+    print(f"{writer.rows if writer else 0:,} rows written to {clean(str(path))}", file=sys.stderr)
+
+
+def _partial_kept(path: Path, args: argparse.Namespace) -> Path | None:
+    partial = path.with_name(path.name + ".partial")
+    return partial if args.keep_partial and partial.is_file() and not partial.is_symlink() else None
 
 
 class _ProgressLine:
-    """A one-line progress bar on a terminal's stderr."""
+    """A one-line progress bar on a terminal's stderr; it also says when the next request waits
+    for the request budget (see :func:`_budget_waiting`)."""
+
+    active: _ProgressLine | None = None  # the line being drawn now
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
+        self.text = ""
+        _ProgressLine.active = self
 
     def __call__(self, rows: int, total: int | None, label: str = "") -> None:
         if total:
             share = min(1.0, rows / total)
             bar = "#" * int(share * 30)
-            self.stream.write(f"\r\x1b[K{label}[{bar:<30}] {rows:,} / {total:,} rows ({share:.0%})")
+            self.text = f"{clean(label)}[{bar:<30}] {rows:,} / {total:,} rows ({share:.0%})"
         else:
-            self.stream.write(f"\r\x1b[K{label}{rows:,} rows")
+            self.text = f"{clean(label)}{rows:,} rows"
+        self.stream.write(f"\r\x1b[K{self.text}")
+        self.stream.flush()
+
+    def waiting(self, seconds: float) -> None:
+        lead = f"{self.text} · " if self.text else ""
+        self.stream.write(f"\r\x1b[K{lead}waiting for the request budget ({math.ceil(seconds)} s)")
         self.stream.flush()
 
     def done(self) -> None:
         self.stream.write("\n")
+        if _ProgressLine.active is self:
+            _ProgressLine.active = None
 
 
-def _printable(text: str) -> str:
-    """Server text for a terminal: control characters (escape sequences) shown as `?`."""
-    return "".join(ch if ch.isprintable() else "?" for ch in text)
+def _budget_waiting(seconds: float) -> None:
+    """The client's ``on_budget_wait`` on a terminal: said on the progress line, if one is shown."""
+    if _ProgressLine.active is not None:
+        _ProgressLine.active.waiting(seconds)
 
 
 async def cmd_find(args: argparse.Namespace, options: Options) -> int:
     with connected(options) as (profile, secret):
         cache = open_cache(enabled=not options.no_cache and (options.demo or load_config().cache))
+        if cache.problem:
+            print(f"kore-tui: warning: {clean(cache.problem)}", file=sys.stderr)
         progress = _ProgressLine(sys.stderr) if sys.stderr.isatty() and not args.json else None
         try:
-            async with make_client(profile, secret, options.settings) as client:
+            on_wait = _budget_waiting if progress else None
+            async with make_client(profile, secret, options.settings, on_budget_wait=on_wait) as client:
                 result = await find_phone(
                     client, cache, profile.name, args.stream, args.phone, refresh=args.refresh,
                     max_rows=args.max_rows, only_lists=args.lists,
-                    on_progress=(lambda name, rows, total: progress(rows, total, f"{_printable(name)}: ")) if progress else None,
+                    on_progress=(lambda name, rows, total: progress(rows, total, f"{clean(name)}: ")) if progress else None,
                 )
         finally:
             if progress:
                 progress.done()
             cache.close()
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        print(json_text(result.to_json(), indent=2))
     else:
         print(describe_lookup(result))
     return 0
@@ -302,13 +426,13 @@ async def cmd_find(args: argparse.Namespace, options: Options) -> int:
 def describe_lookup(result: LookupResult, now: float | None = None) -> str:
     """The lookup's answer as lines a person reads."""
     now = time.time() if now is None else now
-    lines = [f"{_printable(result.phone)} (digits {result.digits}) in stream {_printable(result.stream)}:"]
+    lines = [f"{clean(result.phone)} (digits {result.digits}) in stream {clean(result.stream)}:"]
     directory = result.directory
     if directory.matches:
         for pos, raw in directory.matches:
             contact = DirectoryContact.from_json(raw)
-            lines.append(f"  directory: {_printable(contact.display_name or '(no name)')} · "
-                         f"{_printable(contact.phone_number or '')} · {_printable(contact.status or '-')} · id {_printable(contact.id or '-')}")
+            lines.append(f"  directory: {clean(contact.display_name or '(no name)')} · "
+                         f"{clean(contact.phone_number or '')} · {clean(contact.status or '-')} · id {clean(contact.id or '-')}")
     else:
         lines.append("  directory: no contact with this number")
     holding = result.lists_with_number
@@ -317,10 +441,10 @@ def describe_lookup(result: LookupResult, now: float | None = None) -> str:
     for view in holding:
         rows = ", ".join(f"row {pos + 1:,}" for pos, _ in view.matches[:5])
         more = f" and {len(view.matches) - 5} more" if len(view.matches) > 5 else ""
-        lines.append(f"    {_printable(view.list_id)}  {_printable(view.name)}  ({rows}{more})")
+        lines.append(f"    {clean(view.list_id)}  {clean(view.name)}  ({rows}{more})")
     lines.append("  searched:")
     for view in [directory, *result.lists]:
-        label = _printable(view.list_id or "directory")
+        label = clean(view.list_id or "directory")
         if view.skipped:
             lines.append(f"    {label}: skipped ({view.skipped}; --max-rows to include)")
         else:
@@ -344,10 +468,10 @@ def cmd_cache(args: argparse.Namespace, options: Options) -> int:
         if args.action == "clear":
             removed = cache.clear(options.profile)
             whose = f" of profile {options.profile!r}" if options.profile else ""
-            print(f"removed {removed:,} cached rows{whose} from {cache.path}")
+            print(clean(f"removed {removed:,} cached rows{whose} from {cache.path}"))
             return 0
         views = cache.info()
-        print(f"cache: {cache.path}")
+        print(f"cache: {clean(str(cache.path))}")
         if not views:
             print("  empty")
         now = time.time()
@@ -355,7 +479,7 @@ def cmd_cache(args: argparse.Namespace, options: Options) -> int:
             if options.profile and profile != options.profile:
                 continue
             age = "" if oldest is None else f", oldest {_age(now - oldest).removeprefix('fetched ')}"
-            print(f"  {_printable(profile)} / {_printable(stream)} / {_printable(list_id or 'directory')}: {rows:,} rows{age}")
+            print(f"  {clean(profile)} / {clean(stream)} / {clean(list_id or 'directory')}: {rows:,} rows{age}")
     finally:
         cache.close()
     return 0
@@ -368,8 +492,8 @@ def cmd_profiles() -> int:
         return 0
     for name, profile in config.profiles.items():
         mark = "*" if name == config.default_profile else " "
-        print(f"{mark} {name}: {profile.host}  account {profile.account_id}  client {profile.client_id}  "
-              f"streams {', '.join(s.id for s in profile.streams) or '-'}")
+        print(clean(f"{mark} {name}: {profile.host}  account {profile.account_id}  client {profile.client_id}  "
+                    f"streams {', '.join(s.id for s in profile.streams) or '-'}"))
     return 0
 
 
@@ -379,7 +503,7 @@ def cmd_login(options: Options) -> int:
     config = load_config()
     name = options.profile or config.default_profile or "default"
     profile = config.profiles.get(name) or Profile(name=name)
-    print(f"Profile {name!r}. Known hosts: " + ", ".join(f"{h} ({where})" for h, where in KNOWN_HOSTS))
+    print(f"Profile {clean(name)!r}. Known hosts: " + ", ".join(f"{h} ({where})" for h, where in KNOWN_HOSTS))
     profile.host = _ask("Host", profile.host or KNOWN_HOSTS[0][0])
     profile.account_id = _ask("Account id", profile.account_id)
     profile.client_id = _ask("Client id", profile.client_id)
@@ -391,7 +515,7 @@ def cmd_login(options: Options) -> int:
     config.profiles[name] = profile
     config.default_profile = config.default_profile or name
     path = save_config(config)
-    print(f"saved profile {name!r} to {path}")
+    print(f"saved profile {clean(name)!r} to {clean(str(path))}")
     if secret:
         try:
             store_secret(name, secret)
@@ -404,7 +528,7 @@ def cmd_login(options: Options) -> int:
 
 def _ask(label: str, current: str, required: bool = True) -> str:
     while True:
-        answer = input(f"{label} [{current}]: ").strip() if current else input(f"{label}: ").strip()
+        answer = input(f"{label} [{clean(current)}]: ").strip() if current else input(f"{label}: ").strip()
         value = answer or current
         if value or not required:
             return value
@@ -415,13 +539,14 @@ def cmd_logout(options: Options) -> int:
     config = load_config()
     name = options.profile or config.default_profile or "default"
     removed = delete_secret(name)
-    print(f"removed the secret of profile {name!r}" if removed else f"profile {name!r} had no stored secret")
+    print(clean(f"removed the secret of profile {name!r}" if removed else f"profile {name!r} had no stored secret"))
     return 0
 
 
 def run_demo_server(args: argparse.Namespace) -> int:
+    secret = os.environ.pop(ENV_DEMO_SECRET, None) or None  # taken out: no child process inherits it
     server = DemoServer(host=args.host, port=args.port, latency=args.latency, page_cap=args.page_cap,
-                        budget=args.budget, secret=args.secret)
+                        budget=args.budget, secret=secret)
     server.start()
     print(f"kore-tui demo server on {server.url}")
     print(f"  KORE_HOST={server.url}")

@@ -141,10 +141,12 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     return path
 
 
-def exposure_warning(path: Path | None = None) -> str | None:
-    """A sentence when the config dir (or file) can be read by other users, else None."""
+def exposure_warning(path: Path | None = None, *others: Path) -> str | None:
+    """A sentence when the config dir or file (or another of ``others`` or its dir) can be read
+    by other users, else None."""
     path = path or config_path()
-    for target in (path.parent, path):
+    targets = dict.fromkeys(t for p in (path, *others) for t in (p.parent, p))
+    for target in targets:
         try:
             mode = target.stat().st_mode
         except OSError:

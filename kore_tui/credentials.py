@@ -1,8 +1,14 @@
 """The client secret: in the OS keyring (service ``kore-tui``) or ``KORE_CLIENT_SECRET``.
 
-Never written to a file by this program. When no keyring works (a headless server with keyring's
-``fail`` backend, a locked collection, D-Bus errors), callers get :class:`KeyringUnavailable`
-with the ways out, and may hold the secret for this session only (:func:`hold_for_session`).
+Never written to a file by this program, nor by the keyring: backends that keep passwords in a
+file (keyrings.alt's ``PlaintextKeyring``/``EncryptedKeyring``, anything from ``keyrings.alt``)
+or that keyring itself ranks as not recommended (priority under 1) are refused, and a chainer
+uses only its safe backends. When no keyring works (a headless server with keyring's ``fail``
+backend, a locked collection, D-Bus errors), callers get :class:`KeyringUnavailable` with the
+ways out, and may hold the secret for this session only (:func:`hold_for_session`).
+
+``KORE_CLIENT_SECRET`` is taken out of ``os.environ`` when first read (child processes do not
+inherit it) and kept in memory for the rest of the process.
 """
 
 from __future__ import annotations
@@ -12,16 +18,23 @@ from collections.abc import Mapping
 
 import keyring
 import keyring.errors
+from keyring.backend import KeyringBackend
+from keyring.backends.chainer import ChainerBackend
+from keyring.backends.fail import Keyring as FailKeyring
 
 from kore_tui.config import ENV_CLIENT_SECRET
 
 SERVICE = "kore-tui"
 WAYS_OUT = (
-    f"set {ENV_CLIENT_SECRET} in the environment, or install a keyring backend "
-    "(e.g. gnome-keyring with an unlocked login collection, or the keyrings.alt package)"
+    "use a Secret Service (gnome-keyring with an unlocked login collection, or KWallet), the macOS "
+    f"Keychain or the Windows Credential Locker; or set {ENV_CLIENT_SECRET} in the environment; "
+    "or keep the secret for this session only (the profile form's \"Use for this session only\")"
 )
+# Backends from these packages keep passwords in files (plain, or encrypted with a key nearby).
+FILE_BACKEND_PACKAGES = ("keyrings.alt",)
 
 _session: dict[str, str] = {}
+_from_env: str | None = None  # KORE_CLIENT_SECRET, once taken out of os.environ
 
 
 class KeyringUnavailable(Exception):
@@ -32,9 +45,61 @@ class KeyringUnavailable(Exception):
         self.reason = reason
 
 
+def _refusal(backend: KeyringBackend) -> str | None:
+    """Why ``backend`` may not hold the secret, or None when it may."""
+    kind = type(backend)
+    name = f"{kind.__module__}.{kind.__name__}"
+    if isinstance(backend, FailKeyring):
+        return "no keyring backend is available"
+    if any(c.__module__.startswith(FILE_BACKEND_PACKAGES) for c in kind.__mro__) or hasattr(kind, "file_path"):
+        return f"{name} would write the secret to a file"
+    try:
+        priority = float(kind.priority)
+    except Exception:  # a backend that cannot run here says so through its priority
+        return f"{name} cannot run here"
+    if priority < 1:
+        return f"{name} is not a secure keyring (priority {priority:g})"
+    return None
+
+
+def _backends() -> list[KeyringBackend]:
+    """The keyring backends allowed to hold the secret, best first; raises when there is none."""
+    backend = keyring.get_keyring()
+    if isinstance(backend, ChainerBackend):
+        chain = list(backend.backends)
+        allowed = [b for b in chain if _refusal(b) is None]
+        if not allowed:
+            reasons = "; ".join(dict.fromkeys(r for b in chain if (r := _refusal(b))))
+            raise KeyringUnavailable(reasons or "no keyring backend is available")
+        return allowed
+    if reason := _refusal(backend):
+        raise KeyringUnavailable(reason)
+    return [backend]
+
+
+def _get(profile: str) -> str | None:
+    for backend in _backends():
+        if (secret := backend.get_password(SERVICE, profile)) is not None:
+            return secret
+    return None
+
+
+def _first(action: str, *args: str) -> None:
+    """Call ``action`` on the first allowed backend that implements it (as keyring's chainer does)."""
+    for backend in _backends():
+        try:
+            getattr(backend, action)(SERVICE, *args)
+            return
+        except NotImplementedError:
+            continue
+    raise keyring.errors.NoKeyringError(f"no allowed keyring backend can {action.replace('_', ' ')}")
+
+
 def _guard(action):  # type: ignore[no-untyped-def]
     try:
         return action()
+    except KeyringUnavailable:
+        raise
     except keyring.errors.NoKeyringError as exc:
         raise KeyringUnavailable("no keyring backend is available") from exc
     except keyring.errors.KeyringLocked as exc:
@@ -50,21 +115,38 @@ def backend_name() -> str:
     return f"{type(backend).__module__}.{type(backend).__name__}"
 
 
+def environment_secret(env: Mapping[str, str] | None = None) -> str | None:
+    """``KORE_CLIENT_SECRET``: from ``env`` when given (left as it is), else from ``os.environ``,
+    out of which it is taken on first read and then kept in memory for the rest of the process."""
+    global _from_env
+    if env is not None:
+        return env.get(ENV_CLIENT_SECRET) or None
+    if value := os.environ.pop(ENV_CLIENT_SECRET, None):
+        _from_env = value  # set again (a test, a script): the newer value wins
+    return _from_env
+
+
+def forget_held_secrets() -> None:
+    """Drop every secret held in memory (the environment's and the session's); for tests."""
+    global _from_env
+    _from_env = None
+    _session.clear()
+
+
 def load_secret(profile: str, env: Mapping[str, str] | None = None) -> str | None:
     """The secret for ``profile``: the environment first, then this session, then the keyring.
 
     Raises :class:`KeyringUnavailable` only when the keyring had to be asked and could not answer.
     """
-    env = os.environ if env is None else env
-    if env.get(ENV_CLIENT_SECRET):
-        return env[ENV_CLIENT_SECRET]
+    if secret := environment_secret(env):
+        return secret
     if profile in _session:
         return _session[profile]
-    return _guard(lambda: keyring.get_password(SERVICE, profile))
+    return _guard(lambda: _get(profile))
 
 
 def store_secret(profile: str, secret: str) -> None:
-    _guard(lambda: keyring.set_password(SERVICE, profile, secret))
+    _guard(lambda: _first("set_password", profile, secret))
     _session.pop(profile, None)
 
 
@@ -72,7 +154,7 @@ def delete_secret(profile: str) -> bool:
     """Remove the stored secret; False when there was none."""
     _session.pop(profile, None)
     try:
-        _guard(lambda: keyring.delete_password(SERVICE, profile))
+        _guard(lambda: _first("delete_password", profile))
     except KeyringUnavailable as exc:
         if isinstance(exc.__cause__, keyring.errors.PasswordDeleteError):
             return False

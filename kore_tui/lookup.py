@@ -138,12 +138,19 @@ async def _complete_view(client: KoreClient, cache: RowCache, key: ViewKey, sear
         search.rows, search.source, search.fetched_at = state.rows, "cache", state.oldest
         return
     source = ViewSource(client, cache, key, max_age=0.0 if refresh else max_age, clock=clock, refresh_stale=False)
-    rows = 0
-    async for page in walk_pages(source.fresh_or_network, page_size=page_size, concurrency=concurrency):
-        rows = page.end
-        if on_progress is not None:
-            on_progress(search.name, rows, page.total_results)
-    await asyncio.to_thread(cache.mark_complete, key, rows, now=clock())
+    for _attempt in range(2):
+        rows = 0
+        async for page in walk_pages(source.fresh_or_network, page_size=page_size, concurrency=concurrency):
+            rows = page.end
+            if on_progress is not None:
+                on_progress(search.name, rows, page.total_results)
+        if await asyncio.to_thread(cache.mark_complete, key, rows, now=clock()):
+            break
+        # Rows went missing meanwhile (another kore-tui cleared the cache): walk again, which
+        # fetches only what is missing.
+    else:
+        raise LookupError_(f"the local cache lost rows of {search.name} during the search "
+                           "(was it cleared meanwhile?); try again")
     state = await asyncio.to_thread(cache.view_state, key)
     search.rows = state.rows
     search.fetched_at = state.oldest

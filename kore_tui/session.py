@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,9 +15,10 @@ import platformdirs
 
 import sqlite3
 
-from kore_tui.api.client import Connection, KoreClient, RetryCallback
-from kore_tui.cache import RowCache
-from kore_tui.config import APP_NAME, Profile, Stream
+from kore_tui.api.client import BudgetWaitCallback, Connection, KoreClient, RetryCallback
+from kore_tui import config
+from kore_tui.cache import RowCache, cache_path
+from kore_tui.config import APP_NAME, ConfigError, Profile, Stream
 from kore_tui.demo import data as demo_data
 from kore_tui.demo.server import DemoServer
 
@@ -34,10 +36,20 @@ class Settings:
     backoff_max: float = 30.0
 
 
+def budget_dir() -> Path:
+    """Where every kore-tui process of a user keeps the request budgets it shares (one small
+    file per host and account, named by a hash)."""
+    return platformdirs.user_state_path(APP_NAME) / "budget"
+
+
 def make_client(profile: Profile, secret: str, settings: Settings | None = None,
-                on_retry: RetryCallback | None = None) -> KoreClient:
+                on_retry: RetryCallback | None = None,
+                on_budget_wait: BudgetWaitCallback | None = None) -> KoreClient:
     settings = settings or Settings()
     max_rpm = settings.max_rpm if settings.max_rpm is not None else profile.max_rpm
+    ca_bundle = os.path.expanduser(profile.ca_bundle) if profile.ca_bundle else None
+    if ca_bundle and not (os.path.isfile(ca_bundle) and os.access(ca_bundle, os.R_OK)):
+        raise ConfigError(f"profile {profile.name!r}: its CA bundle {profile.ca_bundle} is not a readable file")
     connection = Connection(
         host=profile.host,
         account_id=profile.account_id,
@@ -45,11 +57,12 @@ def make_client(profile: Profile, secret: str, settings: Settings | None = None,
         app_id=profile.app_id or None,
         max_rpm=DEFAULT_MAX_RPM if max_rpm is None else max_rpm,
         timeout=settings.timeout,
-        ca_bundle=profile.ca_bundle or None,
+        ca_bundle=ca_bundle,
         backoff_base=settings.backoff_base,
         backoff_max=settings.backoff_max,
+        budget_dir=str(budget_dir()),
     )
-    return KoreClient(connection, secret, on_retry=on_retry)
+    return KoreClient(connection, secret, on_retry=on_retry, on_budget_wait=on_budget_wait)
 
 
 def start_demo(**knobs: object) -> DemoServer:
@@ -69,29 +82,55 @@ def demo_profile(server: DemoServer) -> Profile:
 
 
 def open_cache(enabled: bool = True) -> RowCache:
-    """The row cache: on disk in the user cache dir, or, when switched off, in memory only."""
+    """The row cache: on disk in the user cache dir, or, when switched off, in memory only.
+
+    When the file cannot be used, the cache lives in memory and ``problem`` says why.
+    """
+    problem = ""
     if enabled:
         try:
             return RowCache()
         except (OSError, sqlite3.Error) as exc:
-            logging.getLogger("kore_tui").warning("cache unavailable, keeping rows in memory: %s", exc)
-    return RowCache(persist=False)
+            problem = f"the local cache is not used, rows stay in memory: {exc}"
+            logging.getLogger("kore_tui").warning("%s", problem)
+    cache = RowCache(persist=False)
+    cache.problem = problem
+    return cache
+
+
+def exposure_warning(config_file: Path | None = None) -> str | None:
+    """A sentence when the config, the cache or the log (a file or its dir) is readable by other
+    users: each holds what the user would not share."""
+    return config.exposure_warning(config_file, cache_path(), log_path())
 
 
 def log_path() -> Path:
     return platformdirs.user_log_path(APP_NAME) / "kore-tui.log"
 
 
+class PrivateLogFile(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files are created 0600 and never opened through a symlink: a log
+    names the streams and lists a user works with."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        os.fchmod(fd, 0o600)
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
+
+
 def setup_logging(debug: bool = False) -> Path | None:
     """Log to a rotating file in the user log dir. Requests are logged without headers."""
     path = log_path()
+    root = logging.getLogger("kore_tui")
+    if any(isinstance(h, PrivateLogFile) and h.baseFilename == str(path) for h in root.handlers):
+        root.setLevel(logging.DEBUG if debug else logging.INFO)
+        return path
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        handler = PrivateLogFile(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8", errors="replace")
     except OSError:
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("kore_tui")
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if debug else logging.INFO)
     return path

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from kore_tui import credentials
 from kore_tui.api.client import Connection, KoreClient
 from kore_tui.demo.server import DemoServer
 
@@ -44,6 +45,14 @@ def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     for var in KORE_VARS:
         monkeypatch.delenv(var, raising=False)
     return dirs
+
+
+@pytest.fixture(autouse=True)
+def forget_held_secrets() -> Iterator[None]:
+    """KORE_CLIENT_SECRET leaves os.environ when read and stays in memory: not into the next test."""
+    credentials.forget_held_secrets()
+    yield
+    credentials.forget_held_secrets()
 
 
 @pytest.fixture

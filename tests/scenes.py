@@ -18,6 +18,7 @@ from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
 from kore_tui.config import Config, Profile, Stream, save_config
+from kore_tui.credentials import forget_held_secrets
 from kore_tui.demo.server import DemoServer, Fault
 from kore_tui.ui.app import KoreTuiApp
 from kore_tui.ui.widgets.contact_view import ContactView
@@ -115,6 +116,7 @@ def _saved_profiles(server_holder: list[DemoServer]) -> Iterator[None]:
             os.environ.pop("KORE_CLIENT_SECRET", None)
         else:
             os.environ["KORE_CLIENT_SECRET"] = old
+        forget_held_secrets()  # the app took it out of os.environ and kept it: not into the next scene
         server.stop()
 
 

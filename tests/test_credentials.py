@@ -3,12 +3,20 @@ environment, or held for the session when no keyring works. Never in the config 
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import keyring
+import keyring.errors
 import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends.chainer import ChainerBackend
 from keyring.backends.fail import Keyring as FailKeyring
+from keyring.backends.null import Keyring as NullKeyring
 from textual.widgets import Input
 
 from kore_tui import credentials
@@ -131,3 +139,143 @@ async def test_profile_screen_without_keyring_offers_session_only(no_keyring, de
         assert isinstance(app.screen, PickerScreen)
     text = config_path().read_text()
     assert "headless" in text and demo_server.secret not in text
+
+
+# -- keyrings that would write the secret to a file are refused -------------------------------------
+
+
+class FileKeyring(KeyringBackend):
+    """What keyrings.alt's PlaintextKeyring does: passwords in a file; keyring ranks it below 1."""
+
+    priority = 0.5
+    path: Path
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return json.loads(self.path.read_text()).get(f"{service}/{username}") if self.path.exists() else None
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        stored = json.loads(self.path.read_text()) if self.path.exists() else {}
+        self.path.write_text(json.dumps({**stored, f"{service}/{username}": password}))
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+class AltFileKeyring(FileKeyring):
+    """A class from keyrings.alt's file module, whatever priority it claims."""
+
+    priority = 5
+
+
+AltFileKeyring.__module__ = "keyrings.alt.file"
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that keeps nothing on disk (as a Secret Service does, for this test)."""
+
+    priority = 5
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.held.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.held[service, username] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.held.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError("not found")
+
+
+@pytest.fixture
+def use_keyring():
+    previous = keyring.get_keyring()
+    yield keyring.set_keyring
+    keyring.set_keyring(previous)
+
+
+@pytest.mark.parametrize("kind", [FileKeyring, AltFileKeyring, NullKeyring])
+def test_a_keyring_writing_to_a_file_or_not_recommended_is_refused(kind, use_keyring, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    backend = kind()
+    backend.path = tmp_path / "keyring.json"
+    use_keyring(backend)
+    for call in (lambda: store_secret("work", "s3cret-in-a-file"), lambda: load_secret("work", env={}),
+                 lambda: delete_secret("work")):
+        with pytest.raises(KeyringUnavailable) as info:
+            call()
+        message = str(info.value)
+        assert f"{kind.__module__}.{kind.__name__}" in message, message
+        for way_out in ("Secret Service", "gnome-keyring", "KWallet", "macOS Keychain", "Windows Credential Locker",
+                        "KORE_CLIENT_SECRET", "session only"):
+            assert way_out in message, (way_out, message)
+        assert "keyrings.alt package" not in message and "install" not in message
+    assert not backend.path.exists()
+
+
+def test_a_chain_uses_only_its_safe_keyrings(use_keyring, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(FileKeyring, "path", tmp_path / "keyring.json", raising=False)
+    memory = MemoryKeyring()
+    monkeypatch.setattr(ChainerBackend, "backends", [AltFileKeyring(), memory, FileKeyring()])
+    use_keyring(ChainerBackend())
+    store_secret("work", "s3cret-in-memory")
+    assert memory.held == {(credentials.SERVICE, "work"): "s3cret-in-memory"}
+    assert load_secret("work", env={}) == "s3cret-in-memory" and delete_secret("work") is True
+    assert not FileKeyring.path.exists()
+    monkeypatch.setattr(ChainerBackend, "backends", [AltFileKeyring(), FileKeyring()])  # nothing safe left
+    with pytest.raises(KeyringUnavailable, match="would write the secret to a file"):
+        store_secret("work", "s3cret-in-a-file")
+    assert not FileKeyring.path.exists()
+
+
+def test_the_real_backends_are_allowed() -> None:
+    from keyring.backends import SecretService, Windows, kwallet, macOS
+
+    for kind in (SecretService.Keyring, kwallet.DBusKeyring, macOS.Keyring, Windows.WinVaultKeyring):
+        assert not any(c.__module__.startswith("keyrings.alt") for c in kind.__mro__)
+        assert not hasattr(kind, "file_path")
+
+
+# -- KORE_CLIENT_SECRET leaves the environment once read ----------------------------------------------
+
+
+def test_the_environment_secret_is_taken_out_of_os_environ(no_keyring, demo_server: DemoServer,
+                                                           monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from kore_tui import cli
+
+    for key, value in {"KORE_HOST": demo_server.url, "KORE_ACCOUNT_ID": demo_server.account_id,
+                       "KORE_CLIENT_ID": demo_server.client_id, "KORE_CLIENT_SECRET": demo_server.secret,
+                       "KORE_MAX_RPM": "0"}.items():
+        monkeypatch.setenv(key, value)
+    assert cli.main(["lists", "--stream", "st-demo-sales"]) == 0
+    assert "KORE_CLIENT_SECRET" not in os.environ  # gone after the first read...
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.environ.get('KORE_CLIENT_SECRET'))"],
+                           capture_output=True, text=True, check=True)
+    assert child.stdout.strip() == "None"  # ...so no child process inherits it
+    assert cli.main(["lists", "--stream", "st-demo-sales"]) == 0  # and later reads still have it
+    assert load_secret("another-profile") == demo_server.secret
+    out = capsys.readouterr()
+    assert out.out.count("cl-demo-") >= 2 and demo_server.secret not in out.out + out.err
+
+    monkeypatch.setenv("KORE_CLIENT_SECRET", "set-again")  # set anew in the process: the newer one wins
+    assert load_secret("work") == "set-again" and "KORE_CLIENT_SECRET" not in os.environ
+    assert load_secret("work", env={"KORE_CLIENT_SECRET": "given"}) == "given"  # a mapping given is only read
+    credentials.forget_held_secrets()
+    with pytest.raises(KeyringUnavailable):  # nothing held any more: the (absent) keyring is asked
+        load_secret("work")
+
+
+async def test_the_app_reads_the_environment_secret_again_after_taking_it(demo_server: DemoServer,
+                                                                          monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    for key, value in {"KORE_HOST": demo_server.url, "KORE_ACCOUNT_ID": demo_server.account_id,
+                       "KORE_CLIENT_ID": demo_server.client_id, "KORE_CLIENT_SECRET": demo_server.secret,
+                       "KORE_MAX_RPM": "0"}.items():
+        monkeypatch.setenv(key, value)
+    for _ in range(2):  # a second app in the same process (as a profile switch reads it again)
+        app = KoreTuiApp(clock=pinned_clock, animate=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, PickerScreen), app.screen
+        assert "KORE_CLIENT_SECRET" not in os.environ

@@ -316,7 +316,7 @@ async def test_app_flows_leak_nothing(server: DemoServer, isolated_user_dirs, ra
 async def test_a_crash_prints_no_secret(monkeypatch, capfd) -> None:
     """A bug anywhere on the way from the secret to the client must not print the secret."""
 
-    def broken_make_client(profile, secret, settings=None, on_retry=None):  # type: ignore[no-untyped-def]
+    def broken_make_client(profile, secret, settings=None, **callbacks):  # type: ignore[no-untyped-def]
         raise RuntimeError("a bug")
 
     monkeypatch.setattr("kore_tui.ui.app.make_client", broken_make_client)
@@ -338,3 +338,163 @@ def test_snapshots_and_screenshots_hold_no_token() -> None:
     assert len(svgs) >= 24
     found = [f for p in svgs for f in leaks(p.read_bytes(), str(p.relative_to(REPO)))]
     assert not found, found
+
+
+# -- side paths: Textual's log, the clipboard, quoted tokens, warnings, argv -----------------------
+
+
+async def test_textual_log_holds_no_secret_nor_its_keystrokes(server: DemoServer, tmp_path: Path, no_keyring,
+                                                               monkeypatch) -> None:
+    """With TEXTUAL_LOG set, Textual logs every message a widget handles (keys with their
+    characters, Input.Changed with the value) and every worker by the repr of its arguments."""
+    import textual.constants
+    from textual import events
+
+    textual_log = tmp_path / "textual.log"
+    monkeypatch.setattr(textual.constants, "LOG_FILE", str(textual_log))  # what TEXTUAL_LOG sets at import
+    app = KoreTuiApp(clock=pinned_clock, animate=False, settings=Settings(timeout=5.0))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ProfileScreen)
+        fields = {"name": "work", "host": server.url, "account_id": server.account_id,
+                  "client_id": server.client_id, "streams": SALES.id}
+        for key, value in fields.items():
+            app.screen.query_one(f"#field-{key}", Input).value = value
+        secret_field = app.screen.query_one("#field-secret", Input)
+        secret_field.focus()
+        await pilot.press(*WRONG)  # typed, key by key
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert "401" in str(app.screen.query_one("#profile-result").render())
+        secret_field.value = ""
+        half = len(SECRET) // 2
+        await pilot.press(*SECRET[:half])
+        app.post_message(events.Paste(SECRET[half:]))  # the rest pasted (bracketed paste)
+        await settle(pilot)
+        assert secret_field.value == SECRET
+        await pilot.press("enter", "ctrl+t")
+        await settle(pilot)
+        assert "Connected" in str(app.screen.query_one("#profile-result").render())
+        await pilot.press("ctrl+s")  # no keyring: offers this session only
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+
+    text = textual_log.read_text(encoding="utf-8")
+    assert "Key(" in text and "test the profile's connection" in text  # the log was written, workers in it
+    assert not leaks(text, "Textual's log"), leaks(text, "Textual's log")
+    # Keys typed into the secret field are logged without their characters; other keys keep theirs.
+    secret_keys = [line for line in text.splitlines() if line.startswith("Key(") and "field-secret" in line]
+    assert len(secret_keys) >= len(WRONG) and all(line.startswith("Key(<hidden>)") for line in secret_keys)
+    assert "Paste(<hidden>)" in text and "Input.Changed(<hidden>)" in text
+    for line in text.splitlines():
+        assert "field-secret" not in line or "character=" not in line, line
+
+
+async def test_the_secret_field_copies_and_cuts_nothing(no_keyring, monkeypatch) -> None:
+    app = KoreTuiApp(clock=pinned_clock, animate=False)
+    copied: list[str] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        original = app.copy_to_clipboard
+        monkeypatch.setattr(app, "copy_to_clipboard", lambda text: (copied.append(text), original(text)))
+        name = app.screen.query_one("#field-name", Input)
+        name.focus()
+        await pilot.press("home", "shift+end", "ctrl+c")
+        assert copied == ["default"] and app.clipboard == "default"  # an ordinary field copies: the test can fail
+
+        secret_field = app.screen.query_one("#field-secret", Input)
+        assert secret_field.password
+        secret_field.focus()
+        secret_field.value = SECRET
+        for key in ("ctrl+c", "super+c", "ctrl+x"):
+            await pilot.press("home", "shift+end", key)
+            await settle(pilot)
+            assert secret_field.selected_text == SECRET  # the whole secret was selected
+        assert copied == ["default"] and app.clipboard == "default"
+        assert secret_field.value == SECRET  # cut removed nothing either
+        assert not leaks(app.export_screenshot(), "screen after ctrl+c")
+
+
+def test_a_server_message_quoting_the_token_or_secret_is_redacted(server: DemoServer, capsys, monkeypatch) -> None:
+    """A 401 whose message quotes the token (and the secret): neither reaches the error nor stderr."""
+    token = TokenMinter(server.client_id, SECRET).token()  # a valid token for this server
+    said = f"invalid token {token} (Bearer {token.split('.')[1]}) signed with {SECRET}"
+    server.inject(Fault(status=401, message=said, times=None))
+    env = {**base_env(), "KORE_HOST": server.url, "KORE_ACCOUNT_ID": server.account_id,
+           "KORE_CLIENT_ID": server.client_id, "KORE_CLIENT_SECRET": SECRET, "KORE_MAX_RPM": "0"}
+    result = run_cli("lists", "--stream", SALES.id, env=env)
+    assert result.returncode == 1 and "401" in result.stderr and "<redacted>" in result.stderr, result.stderr
+    assert "invalid token <redacted> (Bearer <redacted>) signed with <redacted>" in result.stderr, result.stderr
+    assert not leaks(result.stdout + result.stderr, "CLI output")
+
+    # In-process, the error itself: message, server_message, repr (what the app shows and logs).
+    for key, value in env.items():
+        if key.startswith("KORE_"):
+            monkeypatch.setenv(key, value)
+    with pytest.raises(ApiError) as info:
+        import asyncio
+
+        from kore_tui.api.client import Connection, KoreClient
+
+        async def fetch() -> None:
+            connection = Connection(host=server.url, account_id=server.account_id, client_id=server.client_id,
+                                    max_rpm=0)
+            async with KoreClient(connection, SECRET) as client:
+                client.minter._token = token  # the token the server quotes is the one this client sends
+                client.minter._expires_at = float("inf")
+                await client.directory_page(SALES.id)
+
+        asyncio.run(fetch())
+    err = info.value
+    assert err.status == 401 and err.server_message is not None and "<redacted>" in err.server_message
+    found = [f for text in error_texts([err]) for f in leaks(text, "error text")]
+    assert not found, found
+    assert not leaks(capsys.readouterr().err, "stderr")
+
+
+def test_a_short_secret_prints_no_warning(tmp_path: Path) -> None:
+    """PyJWT warns on HMAC keys under 32 bytes: the platform's choice, not the user's; one line on stderr stays."""
+    import warnings
+
+    import jwt
+
+    with DemoServer(secret="short-1234") as short:  # 10 bytes
+        env = {**base_env(), "KORE_HOST": short.url, "KORE_ACCOUNT_ID": short.account_id,
+               "KORE_CLIENT_ID": short.client_id, "KORE_CLIENT_SECRET": short.secret, "KORE_MAX_RPM": "0",
+               "PYTHONWARNINGS": "default"}
+        result = run_cli("lists", "--stream", SALES.id, env=env)
+        assert result.returncode == 0 and result.stdout, result.stderr
+        assert result.stderr == "", result.stderr
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            TokenMinter(short.client_id, short.secret).token()
+            assert short.verify(TokenMinter(short.client_id, short.secret).token())
+        assert not [w for w in caught if issubclass(w.category, jwt.InsecureKeyLengthWarning)], caught
+    with pytest.warns(jwt.InsecureKeyLengthWarning):  # silenced around our calls only, not for the process
+        jwt.encode({"a": 1}, "short-1234", algorithm="HS256")
+
+
+def test_the_demo_server_takes_its_secret_from_the_environment() -> None:
+    import subprocess
+    import sys
+
+    refused = run_cli("demo-server", "--port", "0", "--secret", SECRET, env=base_env())
+    assert refused.returncode == 2 and "--secret" in refused.stderr  # no such option: argv is readable by all
+
+    env = {**base_env(), "KORE_DEMO_SECRET": SECRET}
+    process = subprocess.Popen([sys.executable, "-m", "kore_tui", "demo-server", "--port", "0"], env=env,
+                               stdout=subprocess.PIPE, text=True, encoding="utf-8")
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(5)]
+        assert lines[0].startswith("kore-tui demo server on http://127.0.0.1:"), lines
+        assert f"  KORE_CLIENT_SECRET={SECRET}\n" in lines, lines
+        assert any(line.startswith("  KORE_HOST=") for line in lines), lines
+        cmdline = Path(f"/proc/{process.pid}/cmdline")
+        if cmdline.exists():
+            assert SECRET.encode() not in cmdline.read_bytes()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

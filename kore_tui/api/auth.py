@@ -6,15 +6,48 @@ apps may enforce one-time ids, and expires after at most an hour.
 
 from __future__ import annotations
 
+import contextlib
+import re
+import threading
 import time
 import uuid
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 
 import jwt
+from jwt.warnings import InsecureKeyLengthWarning
 
 DEFAULT_TTL = 3600.0
 # Renew this long before expiry so a token never expires in flight or on a slow link.
 RENEW_MARGIN = 120.0
+
+REDACTED = "<redacted>"  # no square brackets: the text may reach Rich markup
+# A JWT or a part of one: base64url of '{"' (every JOSE header and claims set starts so), then the
+# rest of the segment and up to two more dot-separated segments.
+JWT_SHAPED = re.compile(r"eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){0,2}")
+
+_warnings_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def short_keys_allowed() -> Iterator[None]:
+    """Silence PyJWT's ``InsecureKeyLengthWarning`` (HMAC keys under 32 bytes) for this block only.
+
+    The platform issues the client secret: its length is not the user's choice, and the warning
+    would break the CLI's one line on stderr. ``catch_warnings`` swaps process-wide state, so our
+    own uses (the client here, the demo server's threads) take turns.
+    """
+    with _warnings_lock, warnings.catch_warnings():
+        warnings.simplefilter("ignore", InsecureKeyLengthWarning)
+        yield
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    """``text`` with each of ``secrets`` and anything shaped like a JWT replaced by ``<redacted>``."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return JWT_SHAPED.sub(REDACTED, text)
 
 
 class TokenMinter:
@@ -51,6 +84,10 @@ class TokenMinter:
         assert self._token is not None
         return self._token
 
+    def redact(self, text: str) -> str:
+        """``text`` (e.g. a server's error message) without the secret, the token or any JWT."""
+        return redact(text, self._secret, self._token)
+
     def invalidate(self) -> None:
         """Forget the token (the server refused it); the next :meth:`token` mints a fresh one."""
         self._token = None
@@ -64,6 +101,7 @@ class TokenMinter:
             "exp": int(issued + self.ttl),
             "jti": uuid.uuid4().hex,
         }
-        self._token = jwt.encode(claims, self._secret, algorithm="HS256")
+        with short_keys_allowed():
+            self._token = jwt.encode(claims, self._secret, algorithm="HS256")
         self._expires_at = issued + self.ttl
         self.minted += 1

@@ -12,7 +12,9 @@ import email.utils
 import ipaddress
 import json
 import logging
+import os
 import random
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from kore_tui.api.auth import TokenMinter
+from kore_tui.api.auth import TokenMinter, redact
 from kore_tui.api.errors import (
     ApiError,
     AuthError,
@@ -40,14 +42,20 @@ from kore_tui.api.models import (
     Page,
     parse_contact_lists,
     parse_page,
+    scrub_surrogates,
 )
-from kore_tui.api.pacing import RequestBudget, shared_budget
+from kore_tui.api.pacing import RequestBudget, SharedBudget, shared_budget
 
 log = logging.getLogger("kore_tui.http")
 
 RETRY_STATUSES = frozenset({502, 503, 504})
 # A Retry-After longer than this is not slept through: the caller hears when to come back.
 MAX_RETRY_AFTER = 60.0
+# A 429 without Retry-After under a budget holds the account's requests for the rest of the window;
+# such waits do not use up `max_retries` (waiting out the budget is not a failure), but a server
+# that keeps refusing ends the request after this many.
+MAX_WINDOW_WAITS = 10
+BUDGET_WAIT_NOTICE = 1.0  # waits for the budget longer than this are told to `on_budget_wait`
 MAX_SERVER_MESSAGE = 300
 
 
@@ -66,6 +74,9 @@ class Connection:
     backoff_base: float = 0.5
     backoff_max: float = 30.0
     rate_window: float = 60.0
+    # A directory for the budget file shared by every process of the account; None: this process
+    # paces alone. The caller decides where (kore_tui.session: the user state dir).
+    budget_dir: str | None = None
 
 
 def normalize_host(host: str) -> str:
@@ -94,10 +105,15 @@ def is_loopback(hostname: str) -> bool:
         return False
 
 
+MAX_ID_LENGTH = 1_000  # ids are a few dozen characters; a longer one is a mistake, not an id
+
+
 def segment(value: str, what: str = "id") -> str:
     """An id as one URL path segment: ``/``, ``?``, ``#`` and friends cannot change the path."""
     if not value:
         raise ClientRequestError(f"no {what} given")
+    if len(value) > MAX_ID_LENGTH:
+        raise ClientRequestError(f"the {what} is {len(value):,} characters long: not an id")
     quoted = quote(value, safe="")
     if quoted in (".", ".."):
         # A bare dot segment would be resolved away (RFC 3986 normalization) and change the path.
@@ -105,8 +121,12 @@ def segment(value: str, what: str = "id") -> str:
     return quoted
 
 
-def server_message(response: httpx.Response) -> str | None:
-    """The server's own words: ``errors[].msg``, else ``message``/``error``; else None."""
+def server_message(response: httpx.Response, minter: TokenMinter | None = None) -> str | None:
+    """The server's own words: ``errors[].msg``, else ``message``/``error``; else None.
+
+    JWT-shaped strings (and, given the ``minter``, the secret and its current token) are replaced
+    by ``<redacted>``: a server may quote the token it refused.
+    """
     try:
         body = json.loads(response.content)
     except ValueError:
@@ -122,6 +142,8 @@ def server_message(response: httpx.Response) -> str | None:
                 if isinstance(body.get(key), str) and body[key]:
                     msg = body[key]
                     break
+    if msg:
+        msg = minter.redact(msg) if minter is not None else redact(msg)
     if msg and len(msg) > MAX_SERVER_MESSAGE:
         msg = msg[:MAX_SERVER_MESSAGE] + "…"
     return msg
@@ -144,6 +166,15 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
 
 
 RetryCallback = Callable[[str, float], None]
+BudgetWaitCallback = Callable[[float], None]
+
+
+def header_value(value: str, what: str) -> str:
+    """``value`` for a request header: printable ASCII only, or a ClientRequestError that says so
+    (else the HTTP library fails deep inside with an encoding error)."""
+    if not (value.isascii() and value.isprintable()):
+        raise ClientRequestError(f"the {what} holds characters that a request header cannot carry: {value!r}")
+    return value
 
 
 class KoreClient:
@@ -154,24 +185,38 @@ class KoreClient:
         connection: Connection,
         secret: str,
         *,
-        budget: RequestBudget | None = None,
+        budget: RequestBudget | SharedBudget | None = None,
         on_retry: RetryCallback | None = None,
+        on_budget_wait: BudgetWaitCallback | None = None,
     ) -> None:
         self.connection = connection
         self.base_url = normalize_host(connection.host)  # refuses insecure URLs before any I/O
+        header_value(connection.account_id, "account id")
+        if connection.app_id:
+            header_value(connection.app_id, "app id")
         self.minter = TokenMinter(connection.client_id, secret)
         self.budget = budget or shared_budget(
-            self.base_url, connection.account_id, connection.max_rpm, connection.rate_window
+            self.base_url, connection.account_id, connection.max_rpm, connection.rate_window,
+            connection.budget_dir,
         )
         self.on_retry = on_retry
+        self.on_budget_wait = on_budget_wait  # (seconds): a request waits that long for the budget
         self.requests_sent = 0
         verify: Any = connection.ca_bundle or True
+        if connection.ca_bundle:
+            log.info("TLS: trusting the CA bundle %s instead of the system's", connection.ca_bundle)
+        host = urlsplit(self.base_url).hostname or ""
+        loopback = is_loopback(host)
+        if not loopback and not connection.ca_bundle and (os.environ.get("SSL_CERT_FILE") or os.environ.get("SSL_CERT_DIR")):
+            log.info("TLS: SSL_CERT_FILE/SSL_CERT_DIR set: trusting that CA store instead of the system's")
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=httpx.Timeout(connection.timeout),
             verify=verify,
             follow_redirects=False,
             headers={"User-Agent": "kore-tui"},
+            # A loopback host is never reached through a proxy: the token would cross it in clear text.
+            trust_env=not loopback,
         )
 
     def __repr__(self) -> str:
@@ -236,17 +281,26 @@ class KoreClient:
     # -- plumbing --------------------------------------------------------------------------
 
     def _campaign_headers(self, stream_id: str) -> dict[str, str]:
-        return {"accountId": self.connection.account_id, "iid": self.connection.app_id or stream_id}
+        iid = self.connection.app_id or stream_id
+        return {"accountId": self.connection.account_id,
+                "iid": header_value(iid, "app id" if self.connection.app_id else "stream id")}
 
     def _backoff(self, attempt: int) -> float:
         ceiling = min(self.connection.backoff_max, self.connection.backoff_base * 2**attempt)
         return random.uniform(ceiling / 2, ceiling)  # jitter: clients do not retry in lockstep
 
-    async def _wait(self, reason: str, delay: float) -> None:
+    async def _wait(self, reason: str, delay: float, *, sleep: bool = True) -> None:
         log.info("retrying in %.2fs: %s", delay, reason)
         if self.on_retry is not None:
             self.on_retry(reason, delay)
-        await asyncio.sleep(delay)
+        if sleep:
+            await asyncio.sleep(delay)
+
+    def _budget_waits(self, seconds: float) -> None:
+        if seconds >= BUDGET_WAIT_NOTICE:
+            log.info("waiting %.1fs for the request budget", seconds)
+            if self.on_budget_wait is not None:
+                self.on_budget_wait(seconds)
 
     async def _send(
         self,
@@ -259,9 +313,10 @@ class KoreClient:
     ) -> Any:
         reminted = False
         attempt = 0
+        window_waits = 0
         where = f"{method} {path}"
         while True:
-            await self.budget.acquire()
+            await self.budget.acquire(on_wait=self._budget_waits)
             request_headers = {**headers, "auth": self.minter.token()}
             if log.isEnabledFor(logging.DEBUG):  # `--debug`: what was asked; never a header
                 asked = ", ".join(f"{k}={v}" for k, v in params.items() if k != "accountId")
@@ -272,6 +327,8 @@ class KoreClient:
                 response = await self._http.request(
                     method, path, params=params, headers=request_headers, json=json_body
                 )
+            except httpx.InvalidURL as exc:
+                raise ClientRequestError(f"cannot make a request URL: {exc} ({where})", path=path) from None
             except httpx.TimeoutException:
                 log.warning("%s timed out", where)
                 raise NetworkError(
@@ -298,10 +355,19 @@ class KoreClient:
                 raise self._error(AuthError, response, path, hint=_AUTH_HINT)
             if status == 429:
                 retry_after = retry_after_seconds(response)
-                if attempt < self.connection.max_retries and (retry_after or 0) <= MAX_RETRY_AFTER:
+                paced = self.budget.enabled
+                if paced and retry_after is None and window_waits < MAX_WINDOW_WAITS:
+                    # The account's budget is spent (by this or another tool of the account): every
+                    # kore-tui process of the account waits out the window, then this one retries.
+                    delay = self.budget.hold_for_window()
+                    window_waits += 1
+                    await self._wait("rate limited (429)", delay, sleep=False)  # acquire() waits
+                    continue
+                if (not paced or retry_after is not None) and attempt < self.connection.max_retries \
+                        and (retry_after or 0) <= MAX_RETRY_AFTER:
                     delay = retry_after if retry_after is not None else self._backoff(attempt)
-                    self.budget.penalize(delay)
-                    await self._wait("rate limited (429)", delay)
+                    self.budget.penalize(delay)  # shared: the other processes of the account wait too
+                    await self._wait("rate limited (429)", delay, sleep=not paced)
                     attempt += 1
                     continue
                 hint = f"The server asks to wait {retry_after:.0f} s" if retry_after else ""
@@ -320,10 +386,9 @@ class KoreClient:
                 raise self._error(ServerError, response, path)
             return _json_body(response, path)
 
-    @staticmethod
-    def _error(kind: type[ApiError], response: httpx.Response, path: str, hint: str = "") -> Any:
-        said = server_message(response)
-        phrase = response.reason_phrase or ""
+    def _error(self, kind: type[ApiError], response: httpx.Response, path: str, hint: str = "") -> Any:
+        said = server_message(response, self.minter)
+        phrase = self.minter.redact(response.reason_phrase or "")
         text = f"{response.status_code} {phrase}".strip()
         text += f": {said}" if said else ""
         text += f" ({response.request.method} {path})"
@@ -357,18 +422,44 @@ def _json_body(response: httpx.Response, path: str) -> Any:
             path=path,
         )
     try:
-        return json.loads(content)
+        return _loads(content)
     except UnicodeDecodeError:
         # Not UTF-8 throughout (say, one mis-encoded name): read it with the bad bytes as U+FFFD.
         decoded: str | None = content.decode("utf-8", errors="replace")
     except ValueError:
         decoded = None
+    except RecursionError:
+        raise _too_deep(response, path) from None
     if decoded is not None:
         try:
-            return json.loads(decoded)
+            return _loads(decoded)
         except ValueError:
             pass
+        except RecursionError:
+            raise _too_deep(response, path) from None
     raise _not_json(response, path)  # outside the handlers: no chained decoder error
+
+
+# A `\uD800`-`\uDFFF` escape: JSON may encode a lone surrogate, which no encoder accepts later.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _loads(content: bytes | str) -> Any:
+    """JSON with lone surrogates replaced by U+FFFD, so one odd row cannot sink a search or an
+    export later (the cache, files and the terminal all need encodable text)."""
+    body = json.loads(content)
+    raw = content if isinstance(content, bytes) else content.encode("utf-8", "surrogatepass")
+    if _SURROGATE_ESCAPE.search(raw):
+        body = scrub_surrogates(body)
+    return body
+
+
+def _too_deep(response: httpx.Response, path: str) -> BadResponseError:
+    return BadResponseError(
+        f"{response.status_code}: the server's answer is nested too deeply to read ({path})",
+        status=response.status_code,
+        path=path,
+    )
 
 
 def _not_json(response: httpx.Response, path: str) -> BadResponseError:

@@ -1,7 +1,8 @@
 """Errors raised by the API client: each carries what a user needs to act on it.
 
 Messages never contain the client secret or the JWT: the client builds them only from the
-status line, the request path and the server's own ``errors[].msg``.
+status line, the request path and the server's own ``errors[].msg``, in which the secret, the
+token and anything shaped like a JWT are replaced by ``<redacted>`` (a server may quote them).
 """
 
 from __future__ import annotations

