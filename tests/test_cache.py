@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+
+import pytest
 import stat
 import subprocess
 import sys
 import textwrap
 
-from kore_tui.cache import RowCache, ViewKey, cache_path, filter_clause
+from kore_tui.cache import APPLICATION_ID, CacheRefused, RowCache, ViewKey, cache_path, filter_clause
 from kore_tui.demo import data
 from kore_tui.demo.server import DemoServer
 from kore_tui.sources import ViewSource
@@ -150,6 +152,11 @@ def test_unknown_schema_is_dropped_not_misread(tmp_path) -> None:  # type: ignor
     raw = sqlite3.connect(db)
     raw.execute("CREATE TABLE rows (x)")
     raw.execute("PRAGMA user_version=99")
+    raw.commit()
+    with pytest.raises(CacheRefused):  # without our stamp it is another program's: left alone
+        RowCache(db)
+    assert raw.execute("SELECT name FROM sqlite_master").fetchall() == [("rows",)]
+    raw.execute(f"PRAGMA application_id={APPLICATION_ID}")  # ours, of another schema version
     raw.commit()
     raw.close()
     cache = RowCache(db)

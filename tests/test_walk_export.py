@@ -160,7 +160,7 @@ async def test_export_empty_csv_still_has_its_header(capped_server, client_for, 
     written, text = await export_to_text(list_fetch(client, "cl-size-0"), "csv", CAMPAIGN_FIELDS,
                                          concurrency=4, tmp_path=tmp_path)
     assert written == 0
-    assert text == ",".join(CAMPAIGN_FIELDS) + f",{EXTRA_COLUMN}\n"
+    assert text == ",".join(CAMPAIGN_FIELDS) + f",{EXTRA_COLUMN}\r\n"  # CRLF: RFC 4180, and any CR in a value gets quoted
 
 
 async def test_progress_reports_rows_and_total(capped_server, client_for, tmp_path) -> None:

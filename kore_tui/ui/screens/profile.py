@@ -179,8 +179,7 @@ class ProfileScreen(Screen[None]):
         except KeyringUnavailable as exc:
             self.keyring_failed = True
             self.query_one("#session-only").remove_class("-hidden")
-            self._say(f"{exc} Or press ctrl+l to use the secret for this session only "
-                      "(the rest of the profile is saved).", "yellow")
+            self._say(f"{exc} Here: ctrl+l (the rest of the profile is saved).", "yellow")
             self.app.save_profile(profile)  # type: ignore[attr-defined]
             return
         if not secret:
