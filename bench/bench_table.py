@@ -98,7 +98,8 @@ from kore_tui.api.client import Connection, KoreClient
 from kore_tui.demo import data
 from kore_tui.demo.server import DemoServer, Fault
 from kore_tui.config import ENV_CLIENT_SECRET, Config, Profile, Stream, save_config
-from kore_tui.session import DEMO_LATENCY, Settings
+from kore_tui.demo.launch import DEMO_LATENCY
+from kore_tui.session import Settings
 from kore_tui.ui.app import KoreTuiApp
 from kore_tui.paging import Pager
 from kore_tui.ui.columns import LIST_COLUMNS
@@ -299,7 +300,7 @@ async def cursor_cpu_at(app: KoreTuiApp, pilot: Pilot[Any], row: int) -> tuple[f
 
 
 async def part_request_time() -> dict[str, Any]:
-    server = DemoServer(latency=DEMO_LATENCY).start()  # the demo's own latency (kore_tui.session)
+    server = DemoServer(latency=DEMO_LATENCY).start()  # the demo's own latency (kore_tui.demo.launch)
     try:
         connection = Connection(host=server.url, account_id=server.account_id,
                                 client_id=server.client_id, max_rpm=0)
@@ -546,7 +547,7 @@ async def part_memory(jumps: int) -> dict[str, Any]:
         assert pager is not None
         server = app.demo_server
         # Same page never in flight twice: count fetches in flight per skip, at the client.
-        client = app.client
+        client = app.session.client if app.session else None
         assert client is not None
         original = client.list_contacts_page
         in_flight: dict[int, int] = {}
@@ -603,9 +604,9 @@ async def part_held(rate_hz: float, seconds: float = 4.0, spent: bool = True) ->
     app = million_app(settings=Settings(max_rpm=6 if spent else 60))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.client is not None
+        assert app.session is not None
         if spent:
-            app.client.budget.window = 6.0  # 6 a window of 6 s: 60 a minute, scaled
+            app.session.budget.window = 6.0  # 6 a window of 6 s: 60 a minute, scaled
         table = await open_list_tab(pilot)
         pager = table.pager
         assert pager is not None
@@ -650,7 +651,7 @@ async def part_held(rate_hz: float, seconds: float = 4.0, spent: bool = True) ->
 
 async def part_overstated() -> dict[str, Any]:
     """cl-demo-1k (1,000 rows) claiming 1,000,000: End until the true end is found."""
-    import kore_tui.ui.app as app_module
+    from kore_tui.demo.launch import start_demo
 
     def inflate(body: Any) -> Any:
         if isinstance(body, dict) and isinstance(body.get("data"), dict):
@@ -658,16 +659,10 @@ async def part_overstated() -> dict[str, Any]:
             body["data"]["totalPages"] = 10_000
         return body
 
-    original_start = app_module.start_demo
-
-    def start_with_fault(**knobs: Any) -> DemoServer:
-        server = original_start(**knobs)
-        server.inject(Fault(transform=inflate, times=None, path_contains="cl-demo-1k/getAllContacts"))
-        return server
-
-    app_module.start_demo = start_with_fault  # type: ignore[assignment]
+    server = start_demo()
+    server.inject(Fault(transform=inflate, times=None, path_contains="cl-demo-1k/getAllContacts"))
     app = KoreTuiApp(demo=True, animate=False, stream_id=STREAM, list_id="cl-demo-1k",
-                     settings=Settings(max_rpm=0))
+                     settings=Settings(max_rpm=0), demo_server=server)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = await open_list_tab(pilot)

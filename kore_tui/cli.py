@@ -17,7 +17,7 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
@@ -27,7 +27,6 @@ import httpx
 from kore_tui import __version__
 from kore_tui.api.client import KoreClient
 from kore_tui.api.errors import ApiError
-from kore_tui.api.models import DirectoryContact
 from kore_tui.config import (
     KNOWN_HOSTS,
     ConfigError,
@@ -41,10 +40,16 @@ from kore_tui.credentials import KeyringUnavailable, delete_secret, load_secret,
 from kore_tui.demo.data import STREAMS
 from kore_tui.demo.server import DemoServer
 from kore_tui.export import CAMPAIGN_FIELDS, DIRECTORY_FIELDS, FORMATS, RowWriter, export_rows
-from kore_tui.files import TargetError, atomic_target, check_target
-from kore_tui.lookup import DEFAULT_MAX_ROWS, LookupError_, LookupResult, find_phone
-from kore_tui.session import Settings, demo_profile, exposure_warning, log_path, make_client, open_cache, setup_logging, start_demo
+from kore_tui.api.walk import FetchPage
+from kore_tui.files import TargetError, check_target
+from kore_tui.views.export import ExportJob, export_to_file
+from kore_tui.lookup import DEFAULT_MAX_ROWS, LookupError_, LookupResult
+from kore_tui.cache import DIRECTORY, RowCache
+from kore_tui.demo.launch import demo_profile, start_demo
+from kore_tui.session import Session, Settings, exposure_warning, log_path, open_cache, setup_logging
 from kore_tui.text import clean, json_text
+from kore_tui.views.format import age, plural
+from kore_tui.views.lookup import lookup_report
 
 EXIT_ERROR = 1
 ENV_DEMO_SECRET = "KORE_DEMO_SECRET"  # the secret `kore-tui demo-server` accepts (default: random)
@@ -130,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     cache.add_argument("action", choices=("info", "clear"))
 
     sub.add_parser("profiles", parents=[common], help="list the configured profiles")
+    sub.add_parser("keys", parents=[common], help="list the app's key bindings: id, keys (after [keymap] in config.toml), what they do")
     sub.add_parser("login", parents=[common], help="create or update a profile; the secret goes to the OS keyring")
     sub.add_parser("logout", parents=[common], help="remove a profile's secret from the OS keyring")
 
@@ -200,6 +206,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return run_demo_server(args)
         if command == "profiles":
             return cmd_profiles()
+        if command == "keys":
+            return cmd_keys()
         if command == "login":
             return cmd_login(options)
         if command == "logout":
@@ -272,10 +280,23 @@ def connected(options: Options) -> Iterator[tuple[Profile, str]]:
     yield profile, secret
 
 
-async def cmd_lists(args: argparse.Namespace, options: Options) -> int:
+@contextlib.asynccontextmanager
+async def session_for(options: Options, cache: RowCache | None = None) -> AsyncIterator[Session]:
+    """A Session of the profile to use (see :func:`connected`), closed afterwards; rows stay in
+    memory unless a ``cache`` is given."""
     with connected(options) as (profile, secret):
-        async with make_client(profile, secret, options.settings) as client:
-            lists = await client.contact_lists(args.stream)
+        session = Session.open(profile, secret, cache or RowCache(persist=False), settings=options.settings)
+        if sys.stderr.isatty():
+            session.client.on_budget_wait = _budget_waiting
+        try:
+            yield session
+        finally:
+            await session.aclose()
+
+
+async def cmd_lists(args: argparse.Namespace, options: Options) -> int:
+    async with session_for(options) as session:
+        lists = await session.client.contact_lists(args.stream)
     if not lists:
         print(f"stream {clean(args.stream)} has no contact lists")
         return 0
@@ -294,21 +315,16 @@ async def cmd_export(args: argparse.Namespace, options: Options) -> int:
     target = Path(args.output) if args.output and args.output != "-" else None
     if target is not None:
         check_target(target, force=args.force)  # before any request: a refusal costs nothing
-    with connected(options) as (profile, secret):
-        on_wait = _budget_waiting if sys.stderr.isatty() else None
-        async with make_client(profile, secret, options.settings, on_budget_wait=on_wait) as client:
-            if args.what == "list":
-                fetch = lambda skip, limit: client.list_contacts_page(args.stream, args.list_id, skip, limit)  # noqa: E731
-                fields = CAMPAIGN_FIELDS
-            else:
-                fetch = lambda skip, limit: client.directory_page(args.stream, skip, limit)  # noqa: E731
-                fields = DIRECTORY_FIELDS
-            if target is None:
-                writer = RowWriter(sys.stdout, args.format, fields, csv_raw=args.csv_raw,
-                                   for_terminal=sys.stdout.isatty())
-                await _export(fetch, writer, args, where="")
-            else:
-                await _export_to_file(fetch, fields, target, args)
+    async with session_for(options) as session:
+        # Straight from the server: an export is a fresh copy, and rows it fetches stay in memory.
+        source = session.source(args.stream, args.list_id if args.what == "list" else DIRECTORY)
+        fetch = source.client_fetch
+        fields = DIRECTORY_FIELDS if source.is_directory else CAMPAIGN_FIELDS
+        if target is None:
+            writer = RowWriter(sys.stdout, args.format, fields, csv_raw=args.csv_raw, for_terminal=sys.stdout.isatty())
+            await _export(fetch, writer, args, where="")
+        else:
+            await _export_to_file(fetch, fields, target, args)
     return 0
 
 
@@ -325,39 +341,25 @@ async def _export(fetch: Callable[[int, int], Any], writer: RowWriter, args: arg
             progress.done()
 
 
-async def _export_to_file(fetch: Callable[[int, int], Any], fields: Sequence[str], path: Path,
-                          args: argparse.Namespace) -> None:
+async def _export_to_file(fetch: FetchPage, fields: Sequence[str], path: Path, args: argparse.Namespace) -> None:
     """All or nothing: the rows go to a temp file renamed to ``path`` once every row is in."""
-    writer: RowWriter | None = None
-    kept: Path | None = None
+    job = ExportJob(path, fmt=args.format, force=args.force, keep_partial=args.keep_partial, csv_raw=args.csv_raw)
+    progress = _ProgressLine(sys.stderr) if sys.stderr.isatty() else None
     try:
-        with atomic_target(path, force=args.force, keep_partial=args.keep_partial) as target:
-            writer = RowWriter(target.handle, args.format, fields, csv_raw=args.csv_raw)
-            try:
-                await export_rows(fetch, writer, page_size=args.page_size, concurrency=args.concurrency,
-                                  on_progress=_ProgressLine(sys.stderr) if sys.stderr.isatty() else None)
-            finally:
-                kept = target.kept
-                if sys.stderr.isatty():
-                    sys.stderr.write("\n")
-    except (ApiError, OSError, TargetError, KeyboardInterrupt, asyncio.CancelledError) as exc:
-        rows = writer.rows if writer is not None else 0
-        kept = kept or _partial_kept(path, args)
-        outcome = (f"the {rows:,} rows fetched are kept in {kept}" if kept
-                   else f"{rows:,} rows fetched, nothing written to {path}")
-        if isinstance(exc, (KeyboardInterrupt, asyncio.CancelledError)):
-            raise Interrupted(f"interrupted: {outcome}") from None
-        if isinstance(exc, ApiError):
-            raise CliError(f"{exc.kind}: {exc} ({outcome})") from None
-        if isinstance(exc, TargetError):
-            raise CliError(f"{exc} ({outcome})") from None
-        raise CliError(f"{exc.strerror or exc}: {outcome}") from None
-    print(f"{writer.rows if writer else 0:,} rows written to {clean(str(path))}", file=sys.stderr)
-
-
-def _partial_kept(path: Path, args: argparse.Namespace) -> Path | None:
-    partial = path.with_name(path.name + ".partial")
-    return partial if args.keep_partial and partial.is_file() and not partial.is_symlink() else None
+        await export_to_file(job, fields, fetch=fetch, page_size=args.page_size, concurrency=args.concurrency,
+                             on_progress=progress)
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        raise Interrupted(f"interrupted: {job.outcome()}") from None
+    except ApiError as exc:
+        raise CliError(f"{exc.kind}: {exc} ({job.outcome()})") from None
+    except TargetError as exc:
+        raise CliError(f"{exc} ({job.outcome()})") from None
+    except OSError as exc:
+        raise CliError(f"{exc.strerror or exc}: {job.outcome()}") from None
+    finally:
+        if progress:
+            progress.done()
+    print(f"{job.rows:,} rows written to {clean(str(path))}", file=sys.stderr)
 
 
 class _ProgressLine:
@@ -399,23 +401,20 @@ def _budget_waiting(seconds: float) -> None:
 
 
 async def cmd_find(args: argparse.Namespace, options: Options) -> int:
-    with connected(options) as (profile, secret):
-        cache = open_cache(enabled=not options.no_cache and (options.demo or load_config().cache))
-        if cache.problem:
-            print(f"kore-tui: warning: {clean(cache.problem)}", file=sys.stderr)
-        progress = _ProgressLine(sys.stderr) if sys.stderr.isatty() and not args.json else None
-        try:
-            on_wait = _budget_waiting if progress else None
-            async with make_client(profile, secret, options.settings, on_budget_wait=on_wait) as client:
-                result = await find_phone(
-                    client, cache, profile.name, args.stream, args.phone, refresh=args.refresh,
-                    max_rows=args.max_rows, only_lists=args.lists,
-                    on_progress=(lambda name, rows, total: progress(rows, total, f"{clean(name)}: ")) if progress else None,
-                )
-        finally:
-            if progress:
-                progress.done()
-            cache.close()
+    cache = open_cache(enabled=not options.no_cache and (options.demo or load_config().cache))
+    if cache.problem:
+        print(f"kore-tui: warning: {clean(cache.problem)}", file=sys.stderr)
+    progress = _ProgressLine(sys.stderr) if sys.stderr.isatty() and not args.json else None
+    try:
+        async with session_for(options, cache) as session:
+            result = await session.find_phone(
+                args.stream, args.phone, refresh=args.refresh, max_rows=args.max_rows, only_lists=args.lists,
+                on_progress=(lambda name, rows, total: progress(rows, total, f"{clean(name)}: ")) if progress else None,
+            )
+    finally:
+        if progress:
+            progress.done()
+        cache.close()
     if args.json:
         print(json_text(result.to_json(), indent=2))
     else:
@@ -425,41 +424,15 @@ async def cmd_find(args: argparse.Namespace, options: Options) -> int:
 
 def describe_lookup(result: LookupResult, now: float | None = None) -> str:
     """The lookup's answer as lines a person reads."""
-    now = time.time() if now is None else now
-    lines = [f"{clean(result.phone)} (digits {result.digits}) in stream {clean(result.stream)}:"]
-    directory = result.directory
-    if directory.matches:
-        for pos, raw in directory.matches:
-            contact = DirectoryContact.from_json(raw)
-            lines.append(f"  directory: {clean(contact.display_name or '(no name)')} · "
-                         f"{clean(contact.phone_number or '')} · {clean(contact.status or '-')} · id {clean(contact.id or '-')}")
-    else:
-        lines.append("  directory: no contact with this number")
-    holding = result.lists_with_number
-    lines.append(f"  on {len(holding)} of {sum(1 for v in result.lists if not v.skipped)} contact lists searched"
-                 + (":" if holding else ""))
-    for view in holding:
-        rows = ", ".join(f"row {pos + 1:,}" for pos, _ in view.matches[:5])
-        more = f" and {len(view.matches) - 5} more" if len(view.matches) > 5 else ""
-        lines.append(f"    {clean(view.list_id)}  {clean(view.name)}  ({rows}{more})")
+    report = lookup_report(result, now)
+    lines = [f"{clean(report.heading)}:"]
+    lines += [f"  directory: {clean(line.text)}" for line in report.directory]
+    lines.append(f"  {report.lists_summary}" + (":" if report.lists else ""))
+    lines += [f"    {clean(line.text)}" for line in report.lists]
     lines.append("  searched:")
-    for view in [directory, *result.lists]:
-        label = clean(view.list_id or "directory")
-        if view.skipped:
-            lines.append(f"    {label}: skipped ({view.skipped}; --max-rows to include)")
-        else:
-            age = "" if view.fetched_at is None else f", {_age(now - view.fetched_at)}"
-            lines.append(f"    {label}: {view.rows:,} rows from {view.source}{age}")
-    lines.append(f"  requests sent: {result.requests}")
+    lines += [f"    {clean(line.text)}" for line in report.searched]
+    lines.append(f"  requests sent: {report.requests}")
     return "\n".join(lines)
-
-
-def _age(seconds: float) -> str:
-    if seconds < 60:
-        return "fetched just now"
-    if seconds < 3600:
-        return f"fetched {seconds / 60:.0f} min ago"
-    return f"fetched {seconds / 3600:.1f} h ago"
 
 
 def cmd_cache(args: argparse.Namespace, options: Options) -> int:
@@ -478,10 +451,25 @@ def cmd_cache(args: argparse.Namespace, options: Options) -> int:
         for profile, stream, list_id, rows, oldest, _newest in views:
             if options.profile and profile != options.profile:
                 continue
-            age = "" if oldest is None else f", oldest {_age(now - oldest).removeprefix('fetched ')}"
-            print(f"  {clean(profile)} / {clean(stream)} / {clean(list_id or 'directory')}: {rows:,} rows{age}")
+            oldest_age = "" if oldest is None else f", oldest fetched {age(now - oldest)}"
+            print(f"  {clean(profile)} / {clean(stream)} / {clean(list_id or 'directory')}: {plural(rows, 'row')}{oldest_age}")
     finally:
         cache.close()
+    return 0
+
+
+def cmd_keys() -> int:
+    """Every key binding of the app, one line each sorted by id: id, keys, description."""
+    from kore_tui.ui.keys import all_bindings, check_keymap  # Textual loads only for this command
+
+    keymap = load_config().keymap
+    for problem in check_keymap(keymap)[1]:
+        print(f"kore-tui: warning: keymap in config.toml: {clean(problem)} (the default keys are listed)", file=sys.stderr)
+    rows = [tuple(clean(value) for value in row) for row in all_bindings(keymap)]
+    id_width = max(len(row[0]) for row in rows)
+    keys_width = max(len(row[1]) for row in rows)
+    for binding_id, keys, description in rows:
+        print(f"{binding_id:<{id_width}}  {keys:<{keys_width}}  {description}".rstrip())
     return 0
 
 

@@ -90,6 +90,9 @@ class Config:
     default_profile: str = ""
     cache: bool = True  # keep fetched rows in the local cache (`cache = false` turns it off)
     path: Path | None = None
+    # `[keymap]`: binding id -> keys ("browser.filter" = "ctrl+f"), for every profile; the app
+    # checks the ids and keys (kore_tui.ui.keys) and says what it cannot use.
+    keymap: dict[str, str] = field(default_factory=dict)
 
 
 def config_dir() -> Path:
@@ -115,7 +118,25 @@ def load_config(path: Path | None = None) -> Config:
             profiles[name] = _profile_from_toml(name, item)
     cache = raw.get("cache", True)
     return Config(profiles=profiles, default_profile=str(raw.get("default_profile", "")),
-                  cache=cache if isinstance(cache, bool) else True, path=path)
+                  cache=cache if isinstance(cache, bool) else True, keymap=_keymap_from_toml(raw.get("keymap")),
+                  path=path)
+
+
+def _keymap_from_toml(table: Any, prefix: str = "") -> dict[str, str]:
+    """The `[keymap]` table as id -> keys. An id written without quotes (`browser.filter = ...`)
+    is a dotted key in TOML, a table in a table: joined again. A value that is not a string is
+    kept as its text, so the app can name it as a key it cannot use (a number stays the digit
+    key it most likely means)."""
+    if not isinstance(table, Mapping):
+        return {}
+    keymap: dict[str, str] = {}
+    for name, keys in table.items():
+        binding_id = f"{prefix}{name}"
+        if isinstance(keys, Mapping):
+            keymap.update(_keymap_from_toml(keys, f"{binding_id}."))
+        else:
+            keymap[binding_id] = keys if isinstance(keys, str) else str(keys)
+    return keymap
 
 
 def save_config(config: Config, path: Path | None = None) -> Path:
@@ -125,6 +146,8 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     doc: dict[str, Any] = {"default_profile": config.default_profile, "cache": config.cache, "profiles": {}}
     for name, profile in config.profiles.items():
         doc["profiles"][name] = _profile_to_toml(profile)
+    if config.keymap:
+        doc["keymap"] = dict(config.keymap)
     text = tomli_w.dumps(doc)
     fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
     try:

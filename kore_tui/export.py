@@ -18,19 +18,15 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal, TextIO
 
-from kore_tui.api.models import text_or_none
+from kore_tui.api.models import CAMPAIGN_CONTACT_FIELDS, DIRECTORY_CONTACT_FIELDS, text_or_none
 from kore_tui.api.walk import FetchPage, walk_pages
 from kore_tui.text import clean, json_text
 
 Format = Literal["csv", "jsonl"]
 FORMATS: tuple[Format, ...] = ("csv", "jsonl")
 
-CAMPAIGN_FIELDS = ("_id", "phoneNumber", "createdAt", "updatedAt")
-DIRECTORY_FIELDS = (
-    "id", "firstName", "lastName", "fullName", "salutation", "cellPhone", "status", "instanceBotId",
-    "orgId", "accountId", "createdBy", "createdByAId", "address", "twitterDetails", "createdAt",
-    "updatedAt", "updatedBy", "updatedByAId",
-)
+CAMPAIGN_FIELDS = CAMPAIGN_CONTACT_FIELDS
+DIRECTORY_FIELDS = DIRECTORY_CONTACT_FIELDS
 EXTRA_COLUMN = "_extra"  # CSV: fields first seen after the header was written, as one JSON object
 
 Progress = Callable[[int, int | None], None]  # (rows written, best known total)

@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kore_tui.api.client import KoreClient
-from kore_tui.api.models import ContactList, parse_contact_lists
-from kore_tui.api.walk import walk_pages
 from kore_tui.cache import DEFAULT_MAX_AGE, DIRECTORY, RowCache, ViewKey, digits_of
-from kore_tui.sources import ViewSource
+from kore_tui.sources import CacheLostRows, ViewSource, stream_contact_lists
 
 DEFAULT_MAX_ROWS = 20_000  # larger lists are skipped unless asked for: 200+ requests, minutes at 60/min
 Progress = Callable[[str, int, int | None], None]  # (view label, rows so far, total if known)
@@ -76,19 +74,6 @@ class LookupResult:
         }
 
 
-async def contact_lists_cached(client: KoreClient, cache: RowCache, profile: str, stream: str, *,
-                               max_age: float = DEFAULT_MAX_AGE, refresh: bool = False,
-                               clock: Callable[[], float] = time.time) -> list[ContactList]:
-    """The stream's contact lists, from a fresh cache or one request."""
-    stored = await asyncio.to_thread(cache.get_meta, profile, stream, "contact-lists")
-    if stored is not None and not refresh and clock() - stored[1] < max_age:
-        return parse_contact_lists({"data": stored[0]})
-    lists = await client.contact_lists(stream)
-    await asyncio.to_thread(cache.put_meta, profile, stream, "contact-lists", [dict(lst.raw) for lst in lists],
-                            now=clock())
-    return lists
-
-
 async def find_phone(
     client: KoreClient,
     cache: RowCache,
@@ -109,7 +94,7 @@ async def find_phone(
     if len(digits) < 3:
         raise LookupError_(f"{phone!r} has too few digits to look up (3 at least)")
     sent_before = client.requests_sent
-    lists = await contact_lists_cached(client, cache, profile, stream, max_age=max_age, refresh=refresh, clock=clock)
+    lists = await stream_contact_lists(client, cache, profile, stream, max_age=max_age, refresh=refresh, clock=clock)
     if only_lists:
         lists = [lst for lst in lists if lst.id in only_lists]
 
@@ -138,19 +123,11 @@ async def _complete_view(client: KoreClient, cache: RowCache, key: ViewKey, sear
         search.rows, search.source, search.fetched_at = state.rows, "cache", state.oldest
         return
     source = ViewSource(client, cache, key, max_age=0.0 if refresh else max_age, clock=clock, refresh_stale=False)
-    for _attempt in range(2):
-        rows = 0
-        async for page in walk_pages(source.fresh_or_network, page_size=page_size, concurrency=concurrency):
-            rows = page.end
-            if on_progress is not None:
-                on_progress(search.name, rows, page.total_results)
-        if await asyncio.to_thread(cache.mark_complete, key, rows, now=clock()):
-            break
-        # Rows went missing meanwhile (another kore-tui cleared the cache): walk again, which
-        # fetches only what is missing.
-    else:
-        raise LookupError_(f"the local cache lost rows of {search.name} during the search "
-                           "(was it cleared meanwhile?); try again")
+    progress = (lambda page: on_progress(search.name, page.end, page.total_results)) if on_progress else None
+    try:
+        await source.complete(page_size=page_size, concurrency=concurrency, on_page=progress)
+    except CacheLostRows as exc:
+        raise LookupError_(str(exc)) from None
     state = await asyncio.to_thread(cache.view_state, key)
     search.rows = state.rows
     search.fetched_at = state.oldest

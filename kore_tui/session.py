@@ -1,4 +1,6 @@
-"""Turning a profile and its secret into a connected client; the demo profile.
+"""The Session: one profile, connected. A screen, a view or a command is handed one and finds
+in it everything it works with (the profile, its client, the row cache, the settings, the
+clock), typed. Also: where the log, the cache and the shared request budget live.
 
 Shared by the CLI and the app. Knows nothing of Textual.
 """
@@ -8,22 +10,25 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
-from dataclasses import dataclass
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 import platformdirs
 
-import sqlite3
-
-from kore_tui.api.client import BudgetWaitCallback, Connection, KoreClient, RetryCallback
 from kore_tui import config
-from kore_tui.cache import RowCache, cache_path
-from kore_tui.config import APP_NAME, ConfigError, Profile, Stream
-from kore_tui.demo import data as demo_data
-from kore_tui.demo.server import DemoServer
+from kore_tui.api.client import BudgetWaitCallback, Connection, KoreClient, RetryCallback
+from kore_tui.api.models import ContactList
+from kore_tui.api.pacing import RequestBudget, SharedBudget
+from kore_tui.cache import DIRECTORY, RowCache, ViewKey, cache_path
+from kore_tui.config import APP_NAME, ConfigError, Profile
+from kore_tui.lookup import LookupResult, find_phone
+from kore_tui.sources import ViewSource, stream_contact_lists
 
 DEFAULT_MAX_RPM = 60
-DEMO_LATENCY = 0.03  # seconds: enough to feel a network, little enough to stay snappy
 
 
 @dataclass
@@ -65,20 +70,62 @@ def make_client(profile: Profile, secret: str, settings: Settings | None = None,
     return KoreClient(connection, secret, on_retry=on_retry, on_budget_wait=on_budget_wait)
 
 
-def start_demo(**knobs: object) -> DemoServer:
-    """A demo server on a free loopback port, already serving."""
-    knobs.setdefault("latency", DEMO_LATENCY)
-    return DemoServer(**knobs).start()  # type: ignore[arg-type]
+@dataclass(eq=False)
+class Session:
+    """One profile, connected: what every screen, view and command of that profile works with."""
+
+    profile: Profile
+    client: KoreClient
+    cache: RowCache
+    settings: Settings = field(default_factory=Settings)
+    clock: Callable[[], float] = time.time  # "now" for ages and freshness; tests pin it
+
+    @classmethod
+    def open(cls, profile: Profile, secret: str, cache: RowCache, *, settings: Settings | None = None,
+             clock: Callable[[], float] = time.time) -> Session:
+        """Connect as ``profile``. Raises what the client raises for a profile it cannot use
+        (an insecure host, an unreadable CA bundle, an id no header can carry)."""
+        settings = settings or Settings()
+        return cls(profile, make_client(profile, secret, settings), cache, settings, clock)
+
+    @property
+    def budget(self) -> RequestBudget | SharedBudget:
+        return self.client.budget
+
+    def view_key(self, stream: str, list_id: str = DIRECTORY) -> ViewKey:
+        return ViewKey(self.profile.name, stream, list_id)
+
+    def source(self, stream: str, list_id: str = DIRECTORY) -> ViewSource:
+        """The pages of one view: the stream's directory, or one of its contact lists."""
+        return ViewSource(self.client, self.cache, self.view_key(stream, list_id), clock=self.clock)
+
+    async def contact_lists(self, stream: str, *, refresh: bool = False) -> list[ContactList]:
+        """The stream's contact lists, from a fresh cache or one request."""
+        return await stream_contact_lists(self.client, self.cache, self.profile.name, stream,
+                                          refresh=refresh, clock=self.clock)
+
+    async def find_phone(self, stream: str, phone: str, **options: Any) -> LookupResult:
+        """Where ``phone`` is in the stream (see :func:`kore_tui.lookup.find_phone`)."""
+        return await find_phone(self.client, self.cache, self.profile.name, stream, phone, clock=self.clock, **options)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
 
 
-def demo_profile(server: DemoServer) -> Profile:
-    return Profile(
-        name="demo",
-        host=server.url,
-        account_id=server.account_id,
-        client_id=server.client_id,
-        streams=[Stream(s.id, s.name) for s in demo_data.STREAMS],
-    )
+class SessionFactory(Protocol):
+    """How the app turns a profile and its secret into a Session: tests pass one that connects
+    to a server of theirs, or one that fails."""
+
+    def __call__(self, profile: Profile, secret: str, cache: RowCache) -> Session: ...
+
+
+def session_factory(settings: Settings | None = None, clock: Callable[[], float] = time.time) -> SessionFactory:
+    """The usual factory: :meth:`Session.open` with these settings and clock."""
+
+    def open_session(profile: Profile, secret: str, cache: RowCache) -> Session:
+        return Session.open(profile, secret, cache, settings=settings, clock=clock)
+
+    return open_session
 
 
 def open_cache(enabled: bool = True) -> RowCache:

@@ -1,5 +1,6 @@
 """ViewSource: the pages of one view (a stream's directory or one contact list), from the local
-cache when it has them, else from the server, which also fills the cache.
+cache when it has them, else from the server, which also fills the cache; and a stream's contact
+lists, from a fresh cache or one request.
 
 Shared by the app, the phone lookup and exports. No Textual here.
 """
@@ -13,11 +14,30 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kore_tui.api.client import KoreClient
-from kore_tui.api.models import CampaignContact, DirectoryContact, Page
+from kore_tui.api.models import CampaignContact, ContactList, DirectoryContact, Page, parse_contact_lists
+from kore_tui.api.walk import walk_pages
 from kore_tui.cache import DEFAULT_MAX_AGE, DIRECTORY, CachedPage, RowCache, ViewKey
 
 Refreshed = Callable[[int], None]
+PageWalked = Callable[[Page[Any]], None]
 log = logging.getLogger("kore_tui.cache")
+
+
+class CacheLostRows(Exception):
+    """The cache lost rows of a view while it was being completed (another process cleared it)."""
+
+
+async def stream_contact_lists(client: KoreClient, cache: RowCache, profile: str, stream: str, *,
+                               max_age: float = DEFAULT_MAX_AGE, refresh: bool = False,
+                               clock: Callable[[], float] = time.time) -> list[ContactList]:
+    """The stream's contact lists, from a fresh cache or one request."""
+    stored = await asyncio.to_thread(cache.get_meta, profile, stream, "contact-lists")
+    if stored is not None and not refresh and clock() - stored[1] < max_age:
+        return parse_contact_lists({"data": stored[0]})
+    lists = await client.contact_lists(stream)
+    await asyncio.to_thread(cache.put_meta, profile, stream, "contact-lists", [dict(lst.raw) for lst in lists],
+                            now=clock())
+    return lists
 
 
 class ViewSource:
@@ -59,12 +79,15 @@ class ViewSource:
     def row(self, raw: Mapping[str, Any]) -> Any:
         return DirectoryContact.from_json(raw) if self.is_directory else CampaignContact.from_json(raw)
 
+    async def client_fetch(self, skip: int, limit: int) -> Page[Any]:
+        """One page from the server, not stored (an export to a file is its own copy)."""
+        if self.is_directory:
+            return await self.client.directory_page(self.key.stream, skip, limit)
+        return await self.client.list_contacts_page(self.key.stream, self.key.list, skip, limit)
+
     async def network_fetch(self, skip: int, limit: int, *, wait_for_write: bool = True) -> Page[Any]:
         """One page from the server, stored in the cache (the table does not wait for the write)."""
-        if self.is_directory:
-            page = await self.client.directory_page(self.key.stream, skip, limit)
-        else:
-            page = await self.client.list_contacts_page(self.key.stream, self.key.list, skip, limit)
+        page = await self.client_fetch(skip, limit)
         self.network_pages += 1
         write = asyncio.ensure_future(asyncio.to_thread(self.cache.put_page, self.key, skip, page, now=self.clock()))
         if wait_for_write:
@@ -118,6 +141,24 @@ class ViewSource:
         if self.refresh_stale and not self.is_fresh(page) and skip not in self._refreshing:
             self._refreshing[skip] = asyncio.ensure_future(self._refresh(skip, limit))
         return self.as_page(page)
+
+    async def complete(self, *, page_size: int = 100, concurrency: int = 2,
+                       on_page: PageWalked | None = None) -> int:
+        """Every page of the view into the cache (fresh pages from it, the rest from the server,
+        within the request budget), then the view marked complete; returns its row count.
+
+        Raises :class:`CacheLostRows` when rows went missing meanwhile even after a second walk
+        (which fetches only what is missing)."""
+        for _attempt in range(2):
+            rows = 0
+            async for page in walk_pages(self.fresh_or_network, page_size=page_size, concurrency=concurrency):
+                rows = page.end
+                if on_page is not None:
+                    on_page(page)
+            if await asyncio.to_thread(self.cache.mark_complete, self.key, rows, now=self.clock()):
+                return rows
+        raise CacheLostRows(f"the local cache lost rows of {self.key.list or 'the directory'} meanwhile "
+                            "(was it cleared?); try again")
 
     async def fresh_or_network(self, skip: int, limit: int) -> Page[Any]:
         """For lookups and exports: the cache only when fresh, else the server."""

@@ -247,11 +247,9 @@ async def test_a_held_arrow_key_loads_pages_as_it_goes() -> None:
     async with app.run_test(size=(60, 12)) as pilot:  # 10 rows under the header
         table = app.query_one(LazyTable)
         await settle(pilot, table)
-        driver = app._driver
-        assert driver is not None
         loaded_while_held = set()
         for _ in range(60):  # down, 60 times at key-repeat speed: three pages' worth of rows
-            driver.send_message(events.Key("down", None))
+            app.simulate_key("down")  # as the terminal sends it (Pilot.press waits too long per key)
             await asyncio.sleep(0.03)
             loaded_while_held |= {skip // 20 for skip in source.sent}
         # Slow moves are not a fly-by: the pages scrolled into view were asked for while the key
@@ -271,10 +269,8 @@ async def test_held_pagedown_does_not_fetch_every_page_passed() -> None:
         # against a real key repeat is bench/bench_table.py's).
         table.load_delay = 0.25
         # Held PageDown: 50 presses at key-repeat speed (Pilot.press waits too long per key).
-        driver = app._driver
-        assert driver is not None
         for _ in range(50):
-            driver.send_message(events.Key("pagedown", None))
+            app.simulate_key("pagedown")
             await asyncio.sleep(0.02)
         await pilot.pause()
         assert table.cursor_row > 50 * 20  # about 55 pages passed
@@ -304,6 +300,43 @@ async def test_pages_scrolled_past_are_cancelled_before_they_are_sent() -> None:
         await settle(pilot, table)
         assert not {k * 100 for k in first} & set(source.sent)
         assert table.current_row["i"] == 900_000
+
+
+@pytest.mark.asyncio
+async def test_a_keymap_moves_the_cursor_with_its_keys() -> None:
+    app = TableApp(Pager(Source(100).fetch))
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(LazyTable)
+        await settle(pilot, table)
+        app.set_keymap({"table.down": "ctrl+n", "table.last": "ctrl+e"})
+        await pilot.press("ctrl+n", "ctrl+n")
+        assert table.cursor_row == 2
+        await pilot.press("down", "j")  # the keys it replaced no longer move the cursor
+        assert table.cursor_row == 2
+        await pilot.press("k")  # the bindings it left alone keep their keys
+        assert table.cursor_row == 1
+        await pilot.press("ctrl+e")
+        assert table.cursor_row == 99
+        app.set_keymap({})
+        await pilot.press("home", "down")
+        assert table.cursor_row == 1
+
+
+@pytest.mark.asyncio
+async def test_setting_cursor_row_moves_the_cursor_as_a_key_does() -> None:
+    app = TableApp(Pager(Source(1000).fetch))
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(LazyTable)
+        await settle(pilot, table)
+        table.cursor_row = 500
+        table.cursor_row += 5000  # clamped to the list
+        assert table.cursor_row == 999
+        await settle(pilot, table)
+        top = table.scroll_offset.y
+        assert top <= 999 < top + table._body_height()  # scrolled into view
+        assert table.current_row["i"] == 999
+        table.cursor_row = -3
+        assert table.cursor_row == 0
 
 
 @pytest.mark.asyncio

@@ -9,15 +9,15 @@ from __future__ import annotations
 import asyncio
 import math
 import random
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from textual import events
 from textual.pilot import Pilot
 
-import kore_tui.ui.app as app_module
 from kore_tui.api.models import CampaignContact
 from kore_tui.demo import data
+from kore_tui.demo.launch import start_demo
 from kore_tui.demo.server import DemoServer, Fault
 from kore_tui.session import Settings
 from kore_tui.ui.app import KoreTuiApp
@@ -32,8 +32,8 @@ SIZE = (120, 40)
 
 
 def demo_app(list_id: str = MILLION.id, **kw: Any) -> KoreTuiApp:
-    return KoreTuiApp(demo=True, clock=pinned_clock, animate=False, stream_id=SALES.id, list_id=list_id,
-                      demo_knobs={"latency": 0.0}, **kw)
+    kw.setdefault("demo_knobs", {"latency": 0.0})
+    return KoreTuiApp(demo=True, clock=pinned_clock, animate=False, stream_id=SALES.id, list_id=list_id, **kw)
 
 
 def skips(server: DemoServer, list_id: str = MILLION.id) -> list[int]:
@@ -72,10 +72,8 @@ def shown_line(table: LazyTable, i: int) -> str:
 
 def send_keys(app: KoreTuiApp, key: str, times: int) -> None:
     """Raw key events, as a terminal delivers a held key (Pilot.press waits after each)."""
-    driver = app._driver
-    assert driver is not None
     for _ in range(times):
-        driver.send_message(events.Key(key, None))
+        app.simulate_key(key)
 
 
 async def wait_for(condition: Any, what: str, timeout: float = 10.0) -> None:
@@ -165,7 +163,7 @@ async def test_200_random_jumps_keep_the_cache_bounded_and_fetch_each_page_once_
         pager = table.pager
         assert pager is not None
         table.load_delay = 0.005  # keep the test quick; the debounce is not what it is about
-        client = app.client
+        client = app.session.client if app.session else None
         assert client is not None
         fetch = client.list_contacts_page
         in_flight: dict[int, int] = {}
@@ -227,9 +225,9 @@ async def test_pages_scrolled_past_while_waiting_for_the_budget_are_never_sent()
     async with app.run_test(size=SIZE) as pilot:
         table = await list_table(pilot)
         server = app.demo_server
-        assert server is not None and app.client is not None and table.pager is not None
+        assert server is not None and app.session is not None and table.pager is not None
         server.reset_log()
-        app.client.budget.penalize(1.0)  # the budget is spent for the next second
+        app.session.budget.penalize(1.0)  # the budget is spent for the next second
         table.go_to_row(500_000)
         await wait_for(lambda: table.pager.in_flight, "fetches waiting for the budget")
         waiting = table.pager.in_flight
@@ -242,11 +240,9 @@ async def test_pages_scrolled_past_while_waiting_for_the_budget_are_never_sent()
 
 
 @pytest.fixture
-def inflated_totals(monkeypatch: pytest.MonkeyPatch) -> list[DemoServer]:
-    """The demo app's server claims a million rows for cl-demo-1k (1,000 rows) from its first
+def inflated_totals() -> Iterator[DemoServer]:
+    """A demo server that claims a million rows for cl-demo-1k (1,000 rows) from its first
     answer: every page says ``totalResults: 1000000``."""
-    started: list[DemoServer] = []
-    start_demo = app_module.start_demo
 
     def inflate(body: Any) -> Any:
         if isinstance(body, dict) and isinstance(body.get("data"), dict):
@@ -254,18 +250,16 @@ def inflated_totals(monkeypatch: pytest.MonkeyPatch) -> list[DemoServer]:
             body["data"]["totalPages"] = 10_000
         return body
 
-    def start_with_fault(**knobs: Any) -> DemoServer:
-        server = start_demo(**knobs)
-        server.inject(Fault(transform=inflate, times=None, path_contains="/cl-demo-1k/getAllContacts"))
-        started.append(server)
-        return server
-
-    monkeypatch.setattr(app_module, "start_demo", start_with_fault)
-    return started
+    server = start_demo(latency=0.0)
+    server.inject(Fault(transform=inflate, times=None, path_contains="/cl-demo-1k/getAllContacts"))
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
-async def test_an_overstated_total_is_corrected_in_a_few_requests(inflated_totals: list[DemoServer]) -> None:
-    app = demo_app(THOUSAND.id)
+async def test_an_overstated_total_is_corrected_in_a_few_requests(inflated_totals: DemoServer) -> None:
+    app = demo_app(THOUSAND.id, demo_server=inflated_totals)
     async with app.run_test(size=SIZE) as pilot:
         table = await list_table(pilot)
         server = app.demo_server
@@ -284,11 +278,9 @@ async def test_an_overstated_total_is_corrected_in_a_few_requests(inflated_total
         assert len(set(asked)) == len(asked)  # no page asked twice
 
 
-async def test_a_list_that_ends_before_its_total_says_ends_there(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_list_that_ends_before_its_total_says_ends_there() -> None:
     """The server says 1,000 rows (totalResults) but has 500: the page at 400 says hasMore false
     and pages from 500 are empty."""
-    start_demo = app_module.start_demo
-
     def cut(body: Any) -> Any:
         page = body.get("data") if isinstance(body, dict) else None
         if isinstance(page, dict) and page.get("skip", 0) + len(page.get("results", [])) >= 500:
@@ -296,23 +288,22 @@ async def test_a_list_that_ends_before_its_total_says_ends_there(monkeypatch: py
             page["hasMore"] = False
         return body
 
-    def start_with_fault(**knobs: Any) -> DemoServer:
-        server = start_demo(**knobs)
-        server.inject(Fault(transform=cut, times=None, path_contains="/cl-demo-1k/getAllContacts"))
-        return server
-
-    monkeypatch.setattr(app_module, "start_demo", start_with_fault)
-    app = demo_app(THOUSAND.id)
-    async with app.run_test(size=SIZE) as pilot:
-        table = await list_table(pilot)
-        assert table.row_count == 1_000
-        await pilot.press("end")
-        await settle(pilot)
-        assert (table.row_count, table.row_count_exact) == (500, True)
-        assert table.cursor_row == 499 and table.current_row.id == row_id(THOUSAND, 499)
-        assert table.virtual_size.height == 501
-        assert app.demo_server is not None
-        assert len(skips(app.demo_server, THOUSAND.id)) <= 8
+    server = start_demo(latency=0.0)
+    server.inject(Fault(transform=cut, times=None, path_contains="/cl-demo-1k/getAllContacts"))
+    app = demo_app(THOUSAND.id, demo_server=server)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            table = await list_table(pilot)
+            assert table.row_count == 1_000
+            await pilot.press("end")
+            await settle(pilot)
+            assert (table.row_count, table.row_count_exact) == (500, True)
+            assert table.cursor_row == 499 and table.current_row.id == row_id(THOUSAND, 499)
+            assert table.virtual_size.height == 501
+            assert app.demo_server is not None
+            assert len(skips(app.demo_server, THOUSAND.id)) <= 8
+    finally:
+        server.stop()
 
 
 async def test_a_list_opened_from_the_picker_shows_its_size_at_once_and_asks_for_page_0_once() -> None:

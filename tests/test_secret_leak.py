@@ -313,14 +313,14 @@ async def test_app_flows_leak_nothing(server: DemoServer, isolated_user_dirs, ra
     assert not HEADER_NAMES.search(text)
 
 
-async def test_a_crash_prints_no_secret(monkeypatch, capfd) -> None:
+async def test_a_crash_prints_no_secret(capfd) -> None:
     """A bug anywhere on the way from the secret to the client must not print the secret."""
 
-    def broken_make_client(profile, secret, settings=None, **callbacks):  # type: ignore[no-untyped-def]
+    def broken_session(profile, secret, cache):  # type: ignore[no-untyped-def]
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("kore_tui.ui.app.make_client", broken_make_client)
-    app = KoreTuiApp(demo=True, clock=pinned_clock, animate=False, demo_knobs={"secret": SECRET})
+    app = KoreTuiApp(demo=True, clock=pinned_clock, animate=False, demo_knobs={"secret": SECRET},
+                     make_session=broken_session)
     with pytest.raises(RuntimeError):
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause(0.1)

@@ -105,6 +105,16 @@ def _type_name(value: Any) -> str:
     )
 
 
+# The documented fields of each kind of row, in the platform's order: the CSV header, the detail
+# pane's order. Fields the server adds beyond these are kept too, after them.
+CAMPAIGN_CONTACT_FIELDS = ("_id", "phoneNumber", "createdAt", "updatedAt")
+DIRECTORY_CONTACT_FIELDS = (
+    "id", "firstName", "lastName", "fullName", "salutation", "cellPhone", "status", "instanceBotId",
+    "orgId", "accountId", "createdBy", "createdByAId", "address", "twitterDetails", "createdAt",
+    "updatedAt", "updatedBy", "updatedByAId",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class CampaignContact:
     """One contact of a campaign contact list (API v2): ``_id, createdAt, updatedAt, phoneNumber``."""

@@ -1,7 +1,8 @@
 """KoreTuiApp: starts on the demo server, a saved profile, or the first-run profile screen.
 
-The app owns the session (profile, secret-derived client, demo server); screens ask it for the
-client and post nothing but user intent back. Screen classes live in ``screens/``.
+The app turns a profile and its secret into a :class:`~kore_tui.session.Session` through its
+session factory (tests pass their own) and hands it to each screen it opens; screens post nothing
+but user intent back. Screen classes live in ``screens/``.
 """
 
 from __future__ import annotations
@@ -13,19 +14,21 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from kore_tui.api.client import KoreClient
 from kore_tui.api.errors import ApiError
 from kore_tui.cache import RowCache
 from kore_tui.config import Config, ConfigError, Profile, load_config, save_config, select_profile
 from kore_tui.credentials import KeyringUnavailable, load_secret
+from kore_tui.demo.launch import demo_profile, start_demo
 from kore_tui.demo.server import DemoServer
-from kore_tui.session import Settings, demo_profile, exposure_warning, log_path, make_client, open_cache, start_demo
+from kore_tui.session import Session, SessionFactory, Settings, exposure_warning, log_path, open_cache, session_factory
+from kore_tui.ui.compat import app_exception, exit_on_fatal_error
 from kore_tui.ui.safe_text import clean
 
 
@@ -36,10 +39,11 @@ class KoreTuiApp(App[None]):
     TITLE = "kore-tui"
     # Wide terminals put the detail pane beside the table; at 80 columns it goes below.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    keymap: dict[str, str] = {}  # the usable part of config.toml's [keymap] (replaced, never changed)
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("ctrl+o", "switch_profile", "Profiles", show=False),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("ctrl+o", "switch_profile", "Profiles", show=False, id="app.profiles"),
     ]
 
     def __init__(
@@ -52,9 +56,14 @@ class KoreTuiApp(App[None]):
         list_id: str | None = None,
         clock: Callable[[], float] = time.time,
         animate: bool = True,
-        demo_knobs: dict | None = None,
+        demo_knobs: dict[str, Any] | None = None,
         no_cache: bool = False,
+        demo_server: DemoServer | None = None,
+        make_session: SessionFactory | None = None,
     ) -> None:
+        """``demo_server``: with ``demo``, a server the caller started (and stops) instead of
+        one of the app's own. ``make_session``: how a profile and its secret become a Session
+        (default: :meth:`Session.open` with ``settings`` and ``clock``)."""
         super().__init__()
         self.profile_name = profile_name
         self.demo = demo
@@ -65,9 +74,10 @@ class KoreTuiApp(App[None]):
         self.animate = animate  # cursor blink and spinners; off in snapshot tests
         self.demo_knobs = demo_knobs or {}
         self.config = Config()
-        self.profile: Profile | None = None
-        self.client: KoreClient | None = None
-        self.demo_server: DemoServer | None = None
+        self.session: Session | None = None
+        self.demo_server = demo_server
+        self._own_demo_server = demo_server is None
+        self.make_session = make_session or session_factory(self.settings, clock)
         self.no_cache = no_cache
         self.cache: RowCache | None = None
 
@@ -75,9 +85,11 @@ class KoreTuiApp(App[None]):
 
     def on_mount(self) -> None:
         self._restore_terminal_on_signals()
+        self.apply_keymap()
         if self.demo:
             self.cache = open_cache(enabled=not self.no_cache)
-            self.demo_server = start_demo(**self.demo_knobs)
+            if self.demo_server is None:
+                self.demo_server = start_demo(**self.demo_knobs)
             self.connect(demo_profile(self.demo_server), self.demo_server.secret)
             return
         try:
@@ -95,6 +107,26 @@ class KoreTuiApp(App[None]):
             self.show_profile_screen(profile, first_run=profile is None)
         else:
             self.load_secret_for(profile)
+
+    def apply_keymap(self) -> None:
+        """The `[keymap]` of config.toml, for every profile (the demo's too): ids and keys that
+        cannot be used are said, and the rest apply."""
+        from kore_tui.ui.keys import check_keymap
+
+        try:
+            keymap = load_config().keymap
+        except ConfigError as exc:
+            if self.demo:  # otherwise the profile's start says so
+                self.notify(clean(str(exc)), title="Configuration", severity="error", markup=False)
+            return
+        if not keymap:
+            return  # (checking it imports every screen: not before they are needed)
+        usable, problems = check_keymap(keymap)
+        self.keymap = usable
+        if problems:
+            self.notify(clean(" · ".join(problems)), title="Keymap in config.toml (the rest applies)",
+                        severity="warning", markup=False, timeout=20)
+        self.set_keymap(usable)
 
     # A description of its own: Textual's default is the repr of the arguments, and it is logged.
     @work(thread=True, exclusive=True, group="secret", description="read the profile's secret")
@@ -127,16 +159,25 @@ class KoreTuiApp(App[None]):
             return
         self.open_start()
 
-    def use_profile(self, profile: Profile, secret: str) -> None:
-        """Connect as ``profile``: a new client; the old one is closed. Raises what the client
-        raises for a profile it cannot use."""
-        old = self.client
-        self.client = make_client(profile, secret, self.settings, on_retry=self._on_retry,
-                                  on_budget_wait=self._on_budget_wait)
-        self.profile = profile
+    @property
+    def row_cache(self) -> RowCache:
+        """The row cache, opened on mount (on disk, or in memory when switched off or unusable)."""
+        if self.cache is None:
+            self.cache = open_cache(enabled=False)
+        return self.cache
+
+    def use_profile(self, profile: Profile, secret: str) -> Session:
+        """Connect as ``profile``: a new session; the old one is closed. Raises what the
+        session factory raises for a profile it cannot use."""
+        old = self.session
+        session = self.make_session(profile, secret, self.row_cache)
+        session.client.on_retry = self._on_retry
+        session.client.on_budget_wait = self._on_budget_wait
+        self.session = session
         self.sub_title = clean(profile.name)
         if old is not None:
             self.run_worker(old.aclose(), group="close")
+        return session
 
     def open_start(self) -> None:
         """The picker, and on it the deep-linked stream or list when one was asked for."""
@@ -146,11 +187,12 @@ class KoreTuiApp(App[None]):
         from kore_tui.ui.screens.browser import BrowserScreen
         from kore_tui.ui.screens.picker import PickerScreen
 
+        assert self.session is not None, "connect first"
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.push_screen(PickerScreen())
+        self.push_screen(PickerScreen(self.session))
         if self.start_stream:
-            self.push_screen(BrowserScreen(self.start_stream, self.start_list))
+            self.push_screen(BrowserScreen(self.session, self.start_stream, self.start_list))
             self.start_stream = self.start_list = None
 
     def save_profile(self, profile: Profile) -> None:
@@ -180,9 +222,9 @@ class KoreTuiApp(App[None]):
         self.notify(f"waiting for the request budget ({seconds:.0f} s)", title="Waiting", timeout=shown, markup=False)
 
     async def on_unmount(self) -> None:
-        if self.client is not None:
-            await self.client.aclose()
-        if self.demo_server is not None:
+        if self.session is not None:
+            await self.session.aclose()
+        if self.demo_server is not None and self._own_demo_server:
             self.demo_server.stop()
         if self.cache is not None:
             self.cache.close()
@@ -200,16 +242,16 @@ class KoreTuiApp(App[None]):
     def _fatal_error(self) -> None:
         """Anything unexpected: one line for the user and the whole traceback in the log.
         Textual's own crash report shows each frame's local variables, which can hold the
-        client secret or a token; the log has no locals."""
+        client secret or a token; the log has no locals. (Textual calls this private method;
+        the private attributes it needs are reached through kore_tui.ui.compat.)"""
         from rich.text import Text
 
         self.bell()
-        error = sys.exc_info()[1] or self._exception
+        error = sys.exc_info()[1] or app_exception(self)
         logging.getLogger("kore_tui").error("unexpected error in the app", exc_info=error)
         what = f"{type(error).__name__}: {str(error)[:200]}" if error is not None else "unknown"
         line = f"kore-tui: unexpected error: {clean(what)} (details in {clean(str(log_path()))})"
-        self._exit_renderables.append(Text(line, style="red"))
-        self._close_messages_no_wait()
+        exit_on_fatal_error(self, Text(line, style="red"))
 
     # -- actions ----------------------------------------------------------------------------
 

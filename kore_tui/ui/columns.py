@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from kore_tui.api.models import CampaignContact, DirectoryContact
-from kore_tui.export import CAMPAIGN_FIELDS, DIRECTORY_FIELDS
+from kore_tui.api.models import CAMPAIGN_CONTACT_FIELDS, DIRECTORY_CONTACT_FIELDS, CampaignContact, DirectoryContact
 from kore_tui.ui.widgets.lazy_table import Column
 
 
@@ -26,7 +25,7 @@ DIRECTORY_COLUMNS: tuple[Column, ...] = (
     Column("Updated", 16, lambda c: _short_time(c.updated_at)),
 )
 
-LIST_FIELD_ORDER = CAMPAIGN_FIELDS
-DIRECTORY_FIELD_ORDER = DIRECTORY_FIELDS
+LIST_FIELD_ORDER = CAMPAIGN_CONTACT_FIELDS
+DIRECTORY_FIELD_ORDER = DIRECTORY_CONTACT_FIELDS
 
 __all__ = ["CampaignContact", "DirectoryContact", "LIST_COLUMNS", "DIRECTORY_COLUMNS"]

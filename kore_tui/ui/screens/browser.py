@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from textual import events, work
 from textual.app import ComposeResult, SystemCommand
@@ -13,25 +14,26 @@ from textual.widgets import ContentSwitcher
 
 from kore_tui.api.errors import ApiError
 from kore_tui.api.models import ContactList
-from kore_tui.cache import DIRECTORY, ViewKey
-from kore_tui.lookup import contact_lists_cached
-from kore_tui.sources import ViewSource
+from kore_tui.cache import DIRECTORY
+from kore_tui.session import Session
 from kore_tui.ui.columns import DIRECTORY_COLUMNS, DIRECTORY_FIELD_ORDER, LIST_COLUMNS, LIST_FIELD_ORDER
+from kore_tui.ui.compat import breakpoint_classes
 from kore_tui.ui.safe_text import clean
 from kore_tui.ui.screens.prompt import GoToRowPrompt, TextPrompt
 from kore_tui.ui.widgets.contact_view import ContactView
 from kore_tui.ui.widgets.key_hints import KeyHints
 from kore_tui.ui.widgets.title_bar import TitleBar
 from kore_tui.ui.widgets.view_bar import ViewBar
+from kore_tui.views.contacts import ContactsModel
 
 
-def ask_and_find(screen: Screen, stream_id: str) -> None:
+def ask_and_find(screen: Screen[Any], session: Session, stream_id: str) -> None:
     """Ask for a number, then show where it is in the stream."""
     from kore_tui.ui.screens.lookup import LookupScreen
 
     def asked(phone: str | None) -> None:
         if phone:
-            screen.app.push_screen(LookupScreen(stream_id, phone))
+            screen.app.push_screen(LookupScreen(session, stream_id, phone))
 
     screen.app.push_screen(TextPrompt("Find a phone number (any format; matched by digits):",
                                       placeholder="+1 555 000 0000"), asked)
@@ -66,19 +68,21 @@ class BrowserScreen(Screen[None]):
     # open view's table takes the keys once the switcher has shown it (see _focus_table).
     AUTO_FOCUS = "LazyTable"
     BINDINGS = [
-        Binding("question_mark", "app.help", "Help", key_display="?"),  # here, not last: seen at 80 cols
-        Binding("escape", "back", "Back"),
-        Binding("1", "view('list')", "List", show=False),
-        Binding("2", "view('directory')", "Directory", show=False),
-        Binding("tab", "next_view", "Switch view", show=False),
-        Binding("r", "retry", "Retry/refresh"),
-        Binding("colon,ctrl+g", "go_to_row", "Go to row", key_display=":"),
-        Binding("f", "find_number", "Find number"),
-        Binding("e", "export", "Export"),
+        Binding("question_mark", "app.help", "Help", key_display="?", id="app.help"),  # here, not last: seen at 80 cols
+        Binding("escape", "back", "Back", id="browser.back"),
+        Binding("1", "view('list')", "List", show=False, id="browser.list"),
+        Binding("2", "view('directory')", "Directory", show=False, id="browser.directory"),
+        Binding("tab", "next_view", "Switch view", show=False, id="browser.next-view"),
+        Binding("r", "retry", "Retry/refresh", id="browser.retry"),
+        Binding("colon,ctrl+g", "go_to_row", "Go to row", key_display=":", id="browser.go-to-row"),
+        Binding("f", "find_number", "Find number", id="browser.find-number"),
+        Binding("e", "export", "Export", id="browser.export"),
     ]
 
-    def __init__(self, stream_id: str, list_id: str | None, *, contact_list: ContactList | None = None) -> None:
+    def __init__(self, session: Session, stream_id: str, list_id: str | None, *,
+                 contact_list: ContactList | None = None) -> None:
         super().__init__()
+        self.session = session
         self.stream_id = stream_id
         self.list_id = list_id
         self.contact_list = contact_list
@@ -87,9 +91,7 @@ class BrowserScreen(Screen[None]):
         # Textual sets the breakpoint classes (-wide / -narrow) on the Resize that follows the
         # first layout; set now, the first layout is already the right one (a second layout and
         # restyle cost ~25 ms before the first rows could be painted).
-        width = self.app.size.width
-        for at, name in sorted(self.app.HORIZONTAL_BREAKPOINTS or []):
-            self.set_class(width >= at and not any(width >= a for a, _ in self.app.HORIZONTAL_BREAKPOINTS if a > at), name)
+        self.update_classes(breakpoint_classes(self, *self.app.size), animate=False)
         self._set_title()  # before the title bar mounts: it shows it from the start
         with Edge(classes="-top"):
             yield TitleBar()
@@ -118,22 +120,21 @@ class BrowserScreen(Screen[None]):
         return (self.contact_list.name if self.contact_list and self.contact_list.name else None) or self.list_id or ""
 
     def _view(self, list_id: str) -> ContactView:
-        app = self.app
-        key = ViewKey(app.profile.name, self.stream_id, list_id)  # type: ignore[attr-defined]
-        source = ViewSource(app.client, app.cache, key, clock=app.clock)  # type: ignore[attr-defined]
+        source = self.session.source(self.stream_id, list_id)
+        clock = self.session.clock
         if list_id == DIRECTORY:
-            return ContactView(source, DIRECTORY_COLUMNS, DIRECTORY_FIELD_ORDER, clock=app.clock,  # type: ignore[attr-defined]
-                               noun="contacts in the directory", id="directory")
+            model = ContactsModel(source, noun="contacts in the directory")
+            return ContactView(model, DIRECTORY_COLUMNS, DIRECTORY_FIELD_ORDER, clock=clock, id="directory")
         expected = self.contact_list.total_record_count if self.contact_list else None
-        return ContactView(source, LIST_COLUMNS, LIST_FIELD_ORDER, clock=app.clock,  # type: ignore[attr-defined]
-                           noun="contacts in this list", expected_rows=expected, id="list")
+        model = ContactsModel(source, noun="contacts in this list", expected_rows=expected)
+        return ContactView(model, LIST_COLUMNS, LIST_FIELD_ORDER, clock=clock, id="list")
 
     def on_mount(self) -> None:
         if self.list_id and self.contact_list is None:
             self.find_list_name()
 
     def _set_title(self) -> None:
-        stream = next((s for s in self.app.profile.streams if s.id == self.stream_id), None)  # type: ignore[attr-defined]
+        stream = next((s for s in self.session.profile.streams if s.id == self.stream_id), None)
         label = stream.label if stream else self.stream_id
         if self.list_id:
             self.title = clean(f"{label} · {self._list_name()}")  # the title bar shows titles as plain text
@@ -143,10 +144,8 @@ class BrowserScreen(Screen[None]):
     @work(exclusive=True, group="list-name")
     async def find_list_name(self) -> None:
         """Opened by id (a deep link): one request for the list's name; failing that, the id will do."""
-        app = self.app
         try:
-            lists = await contact_lists_cached(app.client, app.cache, app.profile.name, self.stream_id,  # type: ignore[attr-defined]
-                                               clock=app.clock)  # type: ignore[attr-defined]
+            lists = await self.session.contact_lists(self.stream_id)
         except ApiError:
             return
         found = next((lst for lst in lists if lst.id == self.list_id), None)
@@ -182,7 +181,7 @@ class BrowserScreen(Screen[None]):
         # A screen just pushed gets a Resize to the size it was laid out at, on which Textual
         # lays it, and each screen below it, out again: ~25 ms each, just as the first rows
         # could be drawn. A real resize (a size not yet laid out) goes through.
-        if event.size == self._compositor.size:
+        if event.size == self.outer_size:  # the size of its last layout
             event.prevent_default()
 
     def _focus_table(self) -> None:
@@ -222,7 +221,7 @@ class BrowserScreen(Screen[None]):
         self.app.push_screen(GoToRowPrompt(view.table.row_count), chosen)
 
     def action_find_number(self) -> None:
-        ask_and_find(self, self.stream_id)
+        ask_and_find(self, self.session, self.stream_id)
 
     def action_export(self) -> None:
         from kore_tui.ui.screens.export import ExportScreen

@@ -17,8 +17,9 @@ from textual.widgets import Input, Label, ProgressBar, Static, Switch
 
 from kore_tui.api.errors import ApiError
 from kore_tui.cache import DIRECTORY
-from kore_tui.export import CAMPAIGN_FIELDS, DIRECTORY_FIELDS, RowWriter, export_rows
-from kore_tui.files import AtomicTarget, TargetError, TargetExists, check_target
+from kore_tui.export import CAMPAIGN_FIELDS, DIRECTORY_FIELDS, Format
+from kore_tui.files import TargetError, TargetExists, check_target
+from kore_tui.views.export import ExportJob, export_to_file
 from kore_tui.ui.safe_text import clean
 from kore_tui.ui.widgets.contact_view import ContactView
 
@@ -31,7 +32,7 @@ def default_path(view: ContactView) -> str:
 
 
 class ExportScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "close", "Cancel / close")]
+    BINDINGS = [Binding("escape", "close", "Cancel / close", id="export.close")]
 
     def __init__(self, view: ContactView) -> None:
         super().__init__()
@@ -63,7 +64,7 @@ class ExportScreen(ModalScreen[None]):
     @on(Input.Submitted, "#export-path")
     def _start(self, event: Input.Submitted) -> None:
         path = Path(event.value.strip()).expanduser()
-        fmt = "jsonl" if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else "csv"
+        fmt: Format = "jsonl" if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else "csv"
         only = self.query("#only-matches") and self.query_one("#only-matches", Switch).value
         force = self._replace_confirmed == path
         try:
@@ -81,44 +82,31 @@ class ExportScreen(ModalScreen[None]):
         self.query_one("#export-result", Static).update(Text(clean(text), style=style))
 
     @work(exclusive=True, group="export", description="export the view")
-    async def export(self, path: Path, fmt: str, only_matches: bool, force: bool) -> None:
-        """All or nothing (see kore_tui.files): the rows go to a temp file that becomes ``path``
-        only once every row is in; an error or Esc leaves no file behind."""
+    async def export(self, path: Path, fmt: Format, only_matches: bool, force: bool) -> None:
+        """All or nothing (see kore_tui.views.export): an error or Esc leaves no file behind."""
         view = self.view
         fields = DIRECTORY_FIELDS if view.source.is_directory else CAMPAIGN_FIELDS
         bar = self.query_one(ProgressBar)
         bar.display = True
-        try:
-            target = await asyncio.to_thread(AtomicTarget, path, force=force)
-        except (OSError, TargetError) as exc:
-            self._say(f"Cannot write {path}: {getattr(exc, 'strerror', None) or exc}", "red")
-            return
-        writer = RowWriter(target.handle, fmt, fields)  # type: ignore[arg-type]
+        job = ExportJob(path, fmt=fmt, force=force)
         try:
             if only_matches:
-                cache, key = view.source.cache, view.source.key
-                matches = await asyncio.to_thread(cache.matching_rows, key, view.filter_text)
-                bar.update(total=len(matches), progress=0)
-                writer.write(raw for _, raw in matches)
-                writer.finish()
-                bar.update(progress=len(matches))
+                matches = await view.model.matching_rows()
+                await export_to_file(job, fields, rows=(raw for _, raw in matches),
+                                     on_progress=lambda rows, total: bar.update(total=total, progress=rows))
             else:
-                await export_rows(view.source.fresh_or_network, writer, page_size=view.main_pager.page_size,
-                                  concurrency=2, on_progress=lambda rows, total: bar.update(total=total, progress=rows))
-            await asyncio.to_thread(target.commit)
+                await export_to_file(job, fields, fetch=view.source.fresh_or_network,
+                                     page_size=view.main_pager.page_size, concurrency=2,
+                                     on_progress=lambda rows, total: bar.update(total=total, progress=rows))
         except ApiError as exc:
-            target.discard()
-            self._say(f"{exc.kind}: {exc}. {writer.rows:,} rows fetched; nothing was written to {path}.", "red")
+            self._say(f"{exc.kind}: {exc}. {job.outcome()}.", "red")
             return
         except (OSError, TargetError, sqlite3.Error) as exc:
-            target.discard()
-            self._say(f"Cannot write {path}: {getattr(exc, 'strerror', None) or exc}. "
-                      f"{writer.rows:,} rows fetched; nothing was written.", "red")
+            self._say(f"Cannot write {path}: {getattr(exc, 'strerror', None) or exc}. {job.outcome()}.", "red")
             return
         except asyncio.CancelledError:
-            target.discard()
-            self._say(f"Cancelled: {writer.rows:,} rows fetched; nothing was written to {path}.", "yellow")
+            self._say(f"Cancelled: {job.outcome()}.", "yellow")
             raise
         self._replace_confirmed = None
-        self._say(f"{writer.rows:,} rows written to {path}", "green")
-        self.app.notify(clean(f"Exported {writer.rows:,} rows to {path}"), markup=False)
+        self._say(f"{job.rows:,} rows written to {path}", "green")
+        self.app.notify(clean(f"Exported {job.rows:,} rows to {path}"), markup=False)

@@ -14,7 +14,7 @@ from textual.widgets import Label, Static
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
 
     def __init__(self, screen: Screen, log_file: Path) -> None:
         super().__init__()
@@ -29,7 +29,14 @@ class HelpScreen(ModalScreen[None]):
                 ("ctrl+p", "bold"), "  command palette: every action by name\n",
                 ("Log file: ", "bold"), str(self.log_file),
             ))
-            yield Label("Esc closes", classes="hint")
+            yield Label(f"{self._close_key()} closes", classes="hint")
+
+    def _close_key(self) -> str:
+        """The first key that closes help: Esc, or the first of [keymap]'s `help.close`."""
+        keys = getattr(self.app, "keymap", {}).get("help.close")
+        if not keys:
+            return "Esc"
+        return self.app.get_key_display(Binding(keys.split(",")[0], "dismiss"))
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)

@@ -13,20 +13,21 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar, Static
 
 from kore_tui.api.errors import ApiError
-from kore_tui.api.models import DirectoryContact
-from kore_tui.lookup import LookupError_, LookupResult, find_phone
+from kore_tui.lookup import LookupError_, LookupResult
+from kore_tui.session import Session
 from kore_tui.ui.safe_text import clean
-from kore_tui.ui.widgets.detail_pane import age
+from kore_tui.views.lookup import ReportLine, lookup_report
 
 
 class LookupScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("r", "refresh", "Search again from the server"),
+        Binding("escape", "close", "Close", id="lookup.close"),
+        Binding("r", "refresh", "Search again from the server", id="lookup.refresh"),
     ]
 
-    def __init__(self, stream_id: str, phone: str) -> None:
+    def __init__(self, session: Session, stream_id: str, phone: str) -> None:
         super().__init__()
+        self.session = session
         self.stream_id = stream_id
         self.phone = phone
 
@@ -54,16 +55,13 @@ class LookupScreen(ModalScreen[None]):
 
     @work(exclusive=True, group="lookup")
     async def run_lookup(self, refresh: bool) -> None:
-        app = self.app
+        session = self.session
         result_box = self.query_one("#lookup-result", Static)
         bar = self.query_one(ProgressBar)
         bar.display = True
         result_box.update(Text("Searching the cache, fetching what is missing…", style="italic"))
         try:
-            result = await find_phone(
-                app.client, app.cache, app.profile.name, self.stream_id, self.phone,  # type: ignore[attr-defined]
-                refresh=refresh, on_progress=self._progress, clock=app.clock,  # type: ignore[attr-defined]
-            )
+            result = await session.find_phone(self.stream_id, self.phone, refresh=refresh, on_progress=self._progress)
         except LookupError_ as exc:
             result_box.update(Text(clean(str(exc)), style="red"))
             return
@@ -73,37 +71,26 @@ class LookupScreen(ModalScreen[None]):
         finally:
             bar.display = False
             self.query_one("#lookup-progress-label", Static).update("")
-        result_box.update(render_result(result, app.clock()))  # type: ignore[attr-defined]
+        result_box.update(render_result(result, session.clock()))
 
 
 def render_result(result: LookupResult, now: float) -> Table:
+    report = lookup_report(result, now)
+    styles = {"found": "green", "none": "dim", "note": "dim"}
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    if result.directory.matches:
-        for _, raw in result.directory.matches:
-            contact = DirectoryContact.from_json(raw)
-            grid.add_row(Text("Directory"), Text(clean(
-                f"{contact.display_name or '(no name)'} · {contact.phone_number or ''} · {contact.status or '-'} · id {contact.id or '-'}"
-            ), style="green"))
-    else:
-        grid.add_row(Text("Directory"), Text("no contact with this number", style="dim"))
-    holding = result.lists_with_number
-    searched = [v for v in result.lists if not v.skipped]
-    grid.add_row(Text("Lists"), Text(f"on {len(holding)} of {len(searched)} lists searched"))
-    for view in holding:
-        rows = ", ".join(f"row {pos + 1:,}" for pos, _ in view.matches[:3])
-        more = f" +{len(view.matches) - 3}" if len(view.matches) > 3 else ""
-        grid.add_row(Text(""), Text(clean(f"{view.name} ({view.list_id}): {rows}{more}"), style="green"))
+
+    def add(label: str, lines: tuple[ReportLine, ...]) -> None:
+        for n, line in enumerate(lines):
+            grid.add_row(Text(label if n == 0 else ""), Text(clean(line.text), style=styles.get(line.tone, "")))
+
+    add("Directory", report.directory)
+    grid.add_row(Text("Lists"), Text(report.lists_summary))
+    add("", report.lists)
     grid.add_row(Text("Searched"), Text(""))
-    for view in [result.directory, *result.lists]:
-        label = clean(view.name if view.list_id else "directory")
-        if view.skipped:
-            grid.add_row(Text(""), Text(f"{label}: skipped, {clean(view.skipped)}", style="dim"))
-        else:
-            when = "" if view.fetched_at is None else f", {age(now - view.fetched_at)}"
-            grid.add_row(Text(""), Text(f"{label}: {view.rows:,} rows from {view.source}{when}", style="dim"))
-    grid.add_row(Text("Requests"), Text(f"{result.requests}"))
+    add("", report.searched)
+    grid.add_row(Text("Requests"), Text(f"{report.requests}"))
     return grid
 
 

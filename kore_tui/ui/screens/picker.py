@@ -16,8 +16,9 @@ from textual.widgets.option_list import Option
 
 from kore_tui.api.errors import ApiError
 from kore_tui.api.models import ContactList
-from kore_tui.config import Stream
-from kore_tui.lookup import contact_lists_cached
+from kore_tui.config import Profile, Stream
+from kore_tui.session import Session
+from kore_tui.ui.kore_app import kore_app
 from kore_tui.ui.safe_text import clean, fit
 from kore_tui.ui.screens.prompt import TextPrompt
 from kore_tui.ui.widgets.key_hints import KeyHints
@@ -29,9 +30,9 @@ class StreamList(OptionList):
     """The profile's streams."""
 
     BINDINGS = [
-        Binding("a", "screen.add_stream", "Add stream"),
-        Binding("n", "screen.rename_stream", "Rename", show=False),  # in ? help: the footer keeps
-        Binding("delete,x", "screen.remove_stream", "Remove", show=False),  # room for ? at 80 cols
+        Binding("a", "screen.add_stream", "Add stream", id="picker.add-stream"),
+        Binding("n", "screen.rename_stream", "Rename", show=False, id="picker.rename-stream"),  # in ? help: the footer keeps
+        Binding("delete,x", "screen.remove_stream", "Remove", show=False, id="picker.remove-stream"),  # room for ? at 80 cols
     ]
 
 
@@ -43,8 +44,8 @@ class ListFilter(Input):
     """Typing filters the lists; up and down move through the lists left, Enter opens one."""
 
     BINDINGS = [
-        Binding("down", "step(1)", "Next list", show=False),
-        Binding("up", "step(-1)", "Previous list", show=False),
+        Binding("down", "step(1)", "Next list", show=False, id="lists.next"),
+        Binding("up", "step(-1)", "Previous list", show=False, id="lists.previous"),
     ]
 
     class Stepped(Message):
@@ -65,22 +66,26 @@ def list_prompt(lst: ContactList) -> Text:
 
 class PickerScreen(Screen[None]):
     BINDINGS = [
-        Binding("question_mark", "app.help", "Help", key_display="?"),  # here, not last: seen at 80 cols
-        Binding("c", "directory", "Directory"),
-        Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("r", "reload", "Reload"),
-        Binding("f", "find_number", "Find number"),
-        Binding("ctrl+o", "app.switch_profile", "Profiles"),
+        Binding("question_mark", "app.help", "Help", key_display="?", id="app.help"),  # here, not last: seen at 80 cols
+        Binding("c", "directory", "Directory", id="picker.directory"),
+        Binding("slash", "filter", "Filter", key_display="/", id="picker.filter"),
+        Binding("r", "reload", "Reload", id="picker.reload"),
+        Binding("f", "find_number", "Find number", id="picker.find-number"),
+        Binding("ctrl+o", "app.switch_profile", "Profiles", id="app.profiles"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
+        self.session = session
         self.lists: list[ContactList] = []
         self.lists_stream: str | None = None
 
     @property
-    def profile(self):  # type: ignore[no-untyped-def]
-        return self.app.profile  # type: ignore[attr-defined]
+    def profile(self) -> Profile:
+        return self.session.profile
+
+    def _save_profile(self) -> None:
+        kore_app(self).save_profile(self.profile)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -139,7 +144,7 @@ class PickerScreen(Screen[None]):
         def added(answer: str | None) -> None:
             if answer:
                 self.profile.touch_stream(answer)
-                self.app.save_profile(self.profile)  # type: ignore[attr-defined]
+                self._save_profile()
                 self.fill_streams(keep=answer)
 
         self.app.push_screen(TextPrompt("Add a stream by its id (App Settings shows it):", placeholder="st-…"), added)
@@ -152,7 +157,7 @@ class PickerScreen(Screen[None]):
         def renamed(answer: str | None) -> None:
             if answer is not None:
                 stream.name = answer
-                self.app.save_profile(self.profile)  # type: ignore[attr-defined]
+                self._save_profile()
                 self.fill_streams(keep=stream.id)
 
         self.app.push_screen(TextPrompt(f"Name for {clean(stream.id)}:", stream.name), renamed)
@@ -162,7 +167,7 @@ class PickerScreen(Screen[None]):
         if stream is None:
             return
         self.profile.streams.remove(stream)
-        self.app.save_profile(self.profile)  # type: ignore[attr-defined]
+        self._save_profile()
         self.lists_stream = None
         self.fill_streams()
         self.notify(f"Removed stream {clean(stream.id)}", markup=False)
@@ -177,10 +182,8 @@ class PickerScreen(Screen[None]):
         self.fill_lists()
         status.show(position=f"Stream {clean(stream_id)}", activity="loading contact lists…", error="")
         try:
-            app = self.app
             # From a fresh cache when there is one: reopening the picker costs no request.
-            self.lists = await contact_lists_cached(app.client, app.cache, app.profile.name, stream_id,  # type: ignore[attr-defined]
-                                                    refresh=refresh, clock=app.clock)  # type: ignore[attr-defined]
+            self.lists = await self.session.contact_lists(stream_id, refresh=refresh)
         except ApiError as exc:
             status.show(activity="", error=f"{exc.kind}: {exc}")
             return
@@ -236,8 +239,9 @@ class PickerScreen(Screen[None]):
         from kore_tui.ui.screens.browser import BrowserScreen
 
         self.profile.touch_stream(stream_id)
-        self.app.save_profile(self.profile)  # type: ignore[attr-defined]
-        self.app.push_screen(BrowserScreen(stream_id, contact_list.id if contact_list else None, contact_list=contact_list))
+        self._save_profile()
+        self.app.push_screen(BrowserScreen(self.session, stream_id, contact_list.id if contact_list else None,
+                                           contact_list=contact_list))
 
     def on_screen_resume(self) -> None:
         if self.lists_stream:
@@ -253,7 +257,7 @@ class PickerScreen(Screen[None]):
 
         stream = self.current_stream()
         if stream is not None:
-            ask_and_find(self, stream.id)
+            ask_and_find(self, self.session, stream.id)
 
     def action_filter(self) -> None:
         self.query_one("#list-filter", Input).focus()

@@ -17,9 +17,9 @@ from textual.widgets.option_list import Option
 
 from kore_tui.api.client import InsecureURLError, normalize_host
 from kore_tui.api.errors import ApiError
-from kore_tui.config import KNOWN_HOSTS, Config, Profile
+from kore_tui.config import KNOWN_HOSTS, Config, ConfigError, Profile
 from kore_tui.credentials import KeyringUnavailable, hold_for_session, load_secret, store_secret
-from kore_tui.session import make_client
+from kore_tui.ui.kore_app import kore_app
 from kore_tui.ui.safe_text import clean
 from kore_tui.ui.widgets.key_hints import KeyHints
 from kore_tui.ui.widgets.secret_input import SecretInput
@@ -40,10 +40,10 @@ class ProfileScreen(Screen[None]):
     """The first-run form, also used to edit a profile."""
 
     BINDINGS = [
-        Binding("ctrl+t", "test", "Test connection"),
-        Binding("ctrl+s", "save", "Save"),
-        Binding("ctrl+l", "session_only", "Session only", show=False),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+t", "test", "Test connection", id="profile.test"),
+        Binding("ctrl+s", "save", "Save", id="profile.save"),
+        Binding("ctrl+l", "session_only", "Session only", show=False, id="profile.session-only"),
+        Binding("escape", "cancel", "Cancel", id="profile.cancel"),
     ]
 
     def __init__(self, profile: Profile | None, *, first_run: bool = False, message: str = "") -> None:
@@ -147,11 +147,18 @@ class ProfileScreen(Screen[None]):
             self._say("Add a stream id: every contact endpoint belongs to a stream.", "red")
             return
         stream = profile.streams[0].id
+        app = kore_app(self)
         try:
-            async with make_client(profile, secret, self.app.settings) as client:  # type: ignore[attr-defined]
-                page = await client.directory_page(stream, 0, 1)
+            session = app.make_session(profile, secret, app.row_cache)
+            try:
+                page = await session.client.directory_page(stream, 0, 1)
+            finally:
+                await session.aclose()
         except ApiError as exc:
             self._say(f"Connection failed. {exc.kind}: {exc}", "red")
+            return
+        except (ConfigError, OSError) as exc:
+            self._say(f"This profile cannot be used: {exc}", "red")
             return
         count = f"{page.total_results:,} contacts" if page.total_results is not None else "contacts"
         self._say(f"Connected: stream {stream} answered ({count} in its directory).", "green")
@@ -180,12 +187,12 @@ class ProfileScreen(Screen[None]):
             self.keyring_failed = True
             self.query_one("#session-only").remove_class("-hidden")
             self._say(f"{exc} Here: ctrl+l (the rest of the profile is saved).", "yellow")
-            self.app.save_profile(profile)  # type: ignore[attr-defined]
+            kore_app(self).save_profile(profile)
             return
         if not secret:
             self._say("Type the client secret: none is stored for this profile.", "red")
             return
-        self.app.save_profile(profile)  # type: ignore[attr-defined]
+        kore_app(self).save_profile(profile)
         self._connect(profile, secret)
 
     @on(Button.Pressed, "#session-only")
@@ -196,14 +203,14 @@ class ProfileScreen(Screen[None]):
             self._say("Type the client secret first.", "red")
             return
         hold_for_session(profile.name, secret)
-        self.app.save_profile(profile)  # type: ignore[attr-defined]
+        kore_app(self).save_profile(profile)
         self._connect(profile, secret)
 
     def _connect(self, profile: Profile, secret: str) -> None:
-        self.app.connect(profile, secret)  # type: ignore[attr-defined]
+        kore_app(self).connect(profile, secret)
 
     def action_cancel(self) -> None:
-        if len(self.app.screen_stack) > 2 or self.app.client is not None:  # type: ignore[attr-defined]
+        if len(self.app.screen_stack) > 2 or kore_app(self).session is not None:
             self.dismiss()
         elif self.first_run:
             self.app.exit()
@@ -220,9 +227,9 @@ class ProfileSwitcher(ModalScreen[None]):
     """Pick a profile to switch to, or make a new one."""
 
     BINDINGS = [
-        Binding("escape", "dismiss", "Close"),
-        Binding("e", "edit", "Edit"),
-        Binding("n", "new", "New profile"),
+        Binding("escape", "dismiss", "Close", id="profiles.close"),
+        Binding("e", "edit", "Edit", id="profiles.edit"),
+        Binding("n", "new", "New profile", id="profiles.new"),
     ]
 
     def __init__(self, config: Config) -> None:
@@ -240,9 +247,9 @@ class ProfileSwitcher(ModalScreen[None]):
         name = event.option.id or ""
         self.dismiss()
         if not name:
-            self.app.show_profile_screen(None, first_run=False)  # type: ignore[attr-defined]
+            kore_app(self).show_profile_screen(None, first_run=False)
         else:
-            self.app.switch_to(self.config.profiles[name])  # type: ignore[attr-defined]
+            kore_app(self).switch_to(self.config.profiles[name])
 
     def _highlighted(self) -> Profile | None:
         option_list = self.query_one(OptionList)
@@ -254,11 +261,11 @@ class ProfileSwitcher(ModalScreen[None]):
     def action_edit(self) -> None:
         profile = self._highlighted()
         self.dismiss()
-        self.app.show_profile_screen(profile)  # type: ignore[attr-defined]
+        kore_app(self).show_profile_screen(profile)
 
     def action_new(self) -> None:
         self.dismiss()
-        self.app.show_profile_screen(None)  # type: ignore[attr-defined]
+        kore_app(self).show_profile_screen(None)
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)

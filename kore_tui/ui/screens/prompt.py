@@ -12,7 +12,7 @@ from textual.widgets import Input, Label
 class TextPrompt(ModalScreen[str | None]):
     """Ask for one line; Enter answers, Esc cancels (answers None)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
     def __init__(self, question: str, value: str = "", *, placeholder: str = "", integer: bool = False) -> None:
         super().__init__()

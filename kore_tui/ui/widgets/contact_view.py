@@ -1,9 +1,13 @@
-"""ContactView: one lazily loaded table of contacts, with its filter, detail pane and status line."""
+"""ContactView: one lazily loaded table of contacts, with its filter, detail pane and status line.
+
+What the view does with its data lives in :class:`~kore_tui.views.contacts.ContactsModel`; this
+widget renders it and routes keys to it.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from textual import on, work
@@ -14,32 +18,19 @@ from textual.widgets import Input, ProgressBar
 from textual.worker import Worker
 
 from kore_tui.api.errors import ApiError
-from kore_tui.api.models import DirectoryContact, Page
-from kore_tui.api.walk import walk_pages
-from kore_tui.cache import DIRECTORY, ViewKey, phone_digits
+from kore_tui.api.models import Page
 from kore_tui.paging import Pager
-from kore_tui.sources import ViewSource
-from kore_tui.text import json_text, printable_only
+from kore_tui.sources import CacheLostRows, ViewSource
 from kore_tui.ui.safe_text import clean
-from kore_tui.ui.widgets.detail_pane import DetailPane, age
+from kore_tui.ui.widgets.detail_pane import DetailPane
 from kore_tui.ui.widgets.filter_bar import FilterBar
 from kore_tui.ui.widgets.lazy_table import Column, LazyTable
 from kore_tui.ui.widgets.status_line import StatusLine
+from kore_tui.views.contacts import ContactsModel, short_error
 
-PAGE_SIZE = 100  # asked for; the server may serve fewer and the pager adapts
 LOADING = "Loading…"  # the detail pane while the row under the cursor is on its way
 REFILTER_EVERY = 20  # pages fetched by "fetch the rest" between refreshes of the filter's matches
-
-
-def static_fetch(matches: Sequence[tuple[int, Any]], row: Callable[[Any], Any]) -> Callable[[int, int], Any]:
-    """A Pager source over rows already in hand (the filter's matches): no I/O."""
-
-    async def fetch(skip: int, limit: int) -> Page[Any]:
-        chunk = matches[skip: skip + limit]
-        return Page(rows=tuple(row(raw) for _, raw in chunk), skip=skip, limit=limit,
-                    has_more=skip + limit < len(matches), total_results=len(matches), total_pages=None)
-
-    return fetch
+FILTER_PAUSE = 0.08  # seconds of no typing before the filter runs: only the last keystroke's does
 
 
 class TableAndDetail(Container):
@@ -54,43 +45,59 @@ class ContactView(Container):
     BLANK = True  # covered by its children; every frame of a cursor move would draw it
 
     BINDINGS = [
-        Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("d", "toggle_detail", "Detail"),
+        Binding("slash", "filter", "Filter", key_display="/", id="browser.filter"),
+        Binding("d", "toggle_detail", "Detail", id="browser.detail"),
         # In ? help, off the footer: at 80 columns it has room for the screen's keys and ? only.
-        Binding("J", "toggle_raw", "Raw JSON", show=False),
-        Binding("y", "copy_phone", "Copy number", show=False),
-        Binding("Y", "copy_row", "Copy row JSON", show=False),
-        Binding("F", "fetch_all", "Fetch all", show=False),
+        Binding("J", "toggle_raw", "Raw JSON", show=False, id="browser.raw-json"),
+        Binding("y", "copy_phone", "Copy number", show=False, id="browser.copy-number"),
+        Binding("Y", "copy_row", "Copy row JSON", show=False, id="browser.copy-row"),
+        Binding("F", "fetch_all", "Fetch all", show=False, id="browser.fetch-all"),
     ]
 
     def __init__(
         self,
-        source: ViewSource,
+        model: ContactsModel,
         columns: tuple[Column, ...],
         field_order: tuple[str, ...],
         *,
         clock: Callable[[], float],
-        noun: str = "contacts",
-        expected_rows: int | None = None,
         id: str | None = None,
     ) -> None:
-        """``expected_rows``: the view's size as recorded elsewhere (a list's count in the
-        picker): the table opens at that height, so the first page only repaints its lines."""
         super().__init__(id=id)
-        self.source = source
+        self.model = model
         self.columns = columns
         self.field_order = field_order
         self.clock = clock
-        self.noun = noun
         self.last_error: Exception | None = None
-        self.main_pager: Pager[Any] = Pager(source.fetch, page_size=PAGE_SIZE, row_count_hint=expected_rows)
-        self.filter_text = ""
-        self.matches = 0
-        self.loaded = 0
         self._main_cursor = 0
         self._fetch_all: Worker[None] | None = None
         self._detail_queued = False
-        source.on_refreshed = lambda skip: self.call_later(self._refreshed)
+        model.source.on_refreshed = lambda skip: self.call_later(self._refreshed)
+
+    # What the model holds, under the names the screens and tests use.
+    @property
+    def source(self) -> ViewSource:
+        return self.model.source
+
+    @property
+    def main_pager(self) -> Pager[Any]:
+        return self.model.main_pager
+
+    @property
+    def filter_text(self) -> str:
+        return self.model.filter_text
+
+    @property
+    def filtering(self) -> bool:
+        return self.model.filtering
+
+    @property
+    def matches(self) -> int:
+        return self.model.matches
+
+    @property
+    def loaded(self) -> int:
+        return self.model.loaded
 
     def compose(self) -> ComposeResult:
         yield FilterBar()
@@ -120,10 +127,6 @@ class ContactView(Container):
         """The detail pane has yet to follow the cursor (it waits for the cursor to rest)."""
         return self._detail_queued or self.table.cursor_moving
 
-    @property
-    def filtering(self) -> bool:
-        return bool(self.filter_text)
-
     def focus_table(self) -> None:
         self.table.focus()
 
@@ -149,10 +152,7 @@ class ContactView(Container):
         self.query_one(FilterBar).open()
 
     def action_copy_phone(self) -> None:
-        row = self.table.current_row
-        number = getattr(row, "phone_number", None) if row is not None else None
-        # Only its printable characters: a terminal may paste a control character into a shell.
-        number = printable_only(number or "").strip()
+        number = self.model.phone_to_copy(self.table.current_row)
         if not number:
             self.app.notify("No phone number under the cursor.", markup=False)
             return
@@ -164,7 +164,7 @@ class ContactView(Container):
         if row is None:
             self.app.notify("No contact under the cursor.", markup=False)
             return
-        self.app.copy_to_clipboard(json_text(row.raw))  # controls escaped: still the same JSON
+        self.app.copy_to_clipboard(self.model.row_to_copy(row))
         self.app.notify(f"Copied row {self.table.cursor_row + 1:,} as JSON", markup=False)
 
     def retry(self) -> None:
@@ -184,7 +184,7 @@ class ContactView(Container):
     def _filter_changed(self, event: FilterBar.Changed) -> None:
         if event.text and not self.filtering:
             self._main_cursor = self.table.cursor_row
-        self.filter_text = event.text
+        self.model.filter_text = event.text
         if event.text:
             self.apply_filter(event.text)
         else:
@@ -196,7 +196,7 @@ class ContactView(Container):
 
     @on(FilterBar.Closed)
     def _filter_closed(self) -> None:
-        self.filter_text = ""
+        self.model.filter_text = ""
         self._restore_main()
         self.focus_table()
 
@@ -207,19 +207,17 @@ class ContactView(Container):
             self.table.go_to_row(self._main_cursor)
         self._show_position()
 
-    @work(exclusive=True, group="filter")
+    @work(exclusive=True, group="filter", description="filter the view")
     async def apply_filter(self, text: str, keep_cursor: bool = False) -> None:
-        await asyncio.sleep(0.08)  # typing: only the last keystroke's filter runs
-        cache, key = self.source.cache, self.source.key
-        matches = await asyncio.to_thread(cache.matching_rows, key, text)
-        self.loaded = await asyncio.to_thread(cache.count_rows, key)
+        await asyncio.sleep(FILTER_PAUSE)
+        filtered = await self.model.filter(text)
         if text != self.filter_text:
             return
-        self.matches = len(matches)
+        self.model.take(filtered)
         cursor = self.table.cursor_row if keep_cursor else 0
-        self.table.set_pager(Pager(static_fetch(matches, self.source.row), page_size=PAGE_SIZE))
+        self.table.set_pager(filtered.pager)
         if cursor:
-            self.table.go_to_row(min(cursor, max(0, len(matches) - 1)))
+            self.table.go_to_row(min(cursor, max(0, filtered.matches - 1)))
         self._show_position()
 
     # -- fetching the rest of the view ------------------------------------------------------------
@@ -228,6 +226,7 @@ class ContactView(Container):
         if self._fetch_all is not None and self._fetch_all.is_running:
             self._fetch_all.cancel()
             self._fetch_all = None
+            self.model.fetching_all = False
             self._fetch_progress().remove_class("-running")
             self.app.notify("Stopped fetching; what was fetched stays.", markup=False)
             self._show_position()
@@ -244,31 +243,33 @@ class ContactView(Container):
         self.mount(bar, before=self.status)
         return bar
 
-    @work(exclusive=True, group="fetch-all")
+    @work(exclusive=True, group="fetch-all", description="fetch the rest of the view")
     async def fetch_all(self) -> None:
         """Every page of the view into the cache, within the request budget; F again cancels."""
         bar = self._fetch_progress()
         bar.add_class("-running")
         bar.update(total=self.main_pager.row_count or None, progress=0)
         pages = 0
+
+        def walked(page: Page[Any]) -> None:
+            nonlocal pages
+            pages += 1
+            bar.update(total=max(page.total_results or 0, page.end) or None, progress=page.end)
+            if self.filtering and pages % REFILTER_EVERY == 0:
+                self.apply_filter(self.filter_text, keep_cursor=True)
+            self._show_position()
+
         try:
-            async for page in walk_pages(self.source.fresh_or_network, page_size=self.main_pager.page_size, concurrency=2):
-                pages += 1
-                bar.update(total=max(page.total_results or 0, page.end) or None, progress=page.end)
-                self.loaded = page.end
-                if self.filtering and pages % REFILTER_EVERY == 0:
-                    self.apply_filter(self.filter_text, keep_cursor=True)
-                self._show_position()
-        except ApiError as exc:
+            await self.model.fetch_all(on_page=walked)
+        except (ApiError, CacheLostRows) as exc:
             self.status.show(error=f"fetching all: {short_error(exc)}")
             return
         finally:
             bar.remove_class("-running")
             self._fetch_all = None
-        await asyncio.to_thread(self.source.cache.mark_complete, self.source.key, self.loaded)
         if self.filtering:
             self.apply_filter(self.filter_text, keep_cursor=True)
-        self.app.notify(f"All {self.loaded:,} {self.noun} fetched.", markup=False)
+        self.app.notify(f"All {self.loaded:,} {self.model.noun} fetched.", markup=False)
         self._show_position()
 
     # -- messages from the table ------------------------------------------------------------------
@@ -301,23 +302,14 @@ class ContactView(Container):
             return
         if self.detail.row is not row.raw:
             self.detail.show(row.raw)
-        if not self.source.is_directory and not self.detail.related:
+        if not self.model.is_directory and not self.detail.related:
             self.find_directory_contact(row.raw)  # the cache may know the number by now
 
-    @work(exclusive=True, group="directory-match")
+    @work(exclusive=True, group="directory-match", description="find the directory contact")
     async def find_directory_contact(self, raw: Any) -> None:
         """The directory contact with this number, when the cache knows it: no request."""
-        digits = phone_digits(raw)
-        if not digits:
-            return
-        key = ViewKey(self.source.key.profile, self.source.key.stream, DIRECTORY)
-        found = await asyncio.to_thread(self.source.cache.rows_with_phone, key, digits)
-        exact = [r for _, r in found if digits in phone_digits(r).split()] or [r for _, r in found]
-        if exact and self.detail.row is raw:
-            first = DirectoryContact.from_json(exact[0])
-            related = [("directory", f"{first.display_name or '(no name)'} · {first.status or '-'}")]
-            if len(exact) > 1:
-                related.append(("", f"and {len(exact) - 1} more directory contacts with this number"))
+        related = await self.model.related_directory(raw)
+        if related and self.detail.row is raw:
             self.detail.show_related(related)
 
     def on_lazy_table_row_count_changed(self, event: LazyTable.RowCountChanged) -> None:
@@ -349,36 +341,6 @@ class ContactView(Container):
 
     def _show_position(self) -> None:
         table = self.table
-        count = table.row_count
-        activity = []
-        if self.filtering:
-            total = self.main_pager.row_count
-            position = f"{self.matches:,} of {total:,} match ({self.loaded:,} loaded)"
-            if self.matches:
-                position = f"row {table.cursor_row + 1:,} · " + position
-            if self.loaded < total and self._fetch_all is None:
-                activity.append(f"F fetches the other {total - self.loaded:,}")
-        elif count == 0:
-            position = "loading…" if table.fetching else f"No {self.noun}"
-        else:
-            position = f"row {table.cursor_row + 1:,} of {count:,}"
-        if self._fetch_all is not None:
-            activity.append(f"fetching all: {self.loaded:,} (F stops)")
-        if self.source.oldest_served is not None and self.clock() - self.source.oldest_served >= 60:
-            activity.append(f"cached {age(self.clock() - self.source.oldest_served)}")
-            if self.source.refreshing:
-                activity.append("refreshing…")
-        elif table.fetching and count:
-            activity.append("loading…")
-        self.status.show(position=position, activity=" · ".join(activity))
-
-
-def error_kind(error: Exception) -> str:
-    return getattr(error, "kind", type(error).__name__)
-
-
-def short_error(error: Exception) -> str:
-    """What fits a status line: the status and the server's words, else the error's sentence."""
-    if isinstance(error, ApiError) and error.status is not None and error.server_message:
-        return f"{error.status}: {error.server_message}"
-    return f"{error_kind(error)}: {error}"
+        position, activity = self.model.position(cursor=table.cursor_row, count=table.row_count,
+                                                 fetching=table.fetching, now=self.clock())
+        self.status.show(position=position, activity=activity)

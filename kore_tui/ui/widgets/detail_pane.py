@@ -14,21 +14,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from kore_tui.ui.safe_text import clean
+from kore_tui.views.format import age
 
 MISSING = Text("missing", style="dim italic")
 NULL = Text("null", style="dim italic")
-
-
-def age(seconds: float) -> str:
-    """'3 days ago' style; future times (clock skew) say 'from now'."""
-    ahead = seconds < 0
-    seconds = abs(seconds)
-    for unit, size in (("year", 365 * 86400), ("month", 30 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            n = int(seconds // size)
-            text = f"{n} {unit}{'s' if n != 1 else ''}"
-            return f"{text} from now" if ahead else f"{text} ago"
-    return "just now"
 
 
 def parse_timestamp(value: str) -> dt.datetime | None:

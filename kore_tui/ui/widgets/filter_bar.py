@@ -12,7 +12,7 @@ from textual.widgets import Input, Label
 class FilterBar(Horizontal):
     """Hidden until `/`. Posts Changed as the text changes, Closed on Esc (the filter is cleared)."""
 
-    BINDINGS = [Binding("escape", "close", "Clear filter")]
+    BINDINGS = [Binding("escape", "close", "Clear filter", id="filter.clear")]
 
 
     class Changed(Message):

@@ -72,14 +72,15 @@ class KeyHints(Widget):
         active = self.screen.active_bindings
         hints: list[Hint] = []
         actions: set[str] = set()
-        for _node, binding, enabled, _tooltip in active.values():
+        for found in active.values():
+            binding = found.binding
             if binding.show and binding.action not in actions:
                 actions.add(binding.action)
-                hints.append(Hint(binding.key, app.get_key_display(binding), binding.description, enabled))
+                hints.append(Hint(binding.key, app.get_key_display(binding), binding.description, found.enabled))
         palette = None
         if app.ENABLE_COMMAND_PALETTE and (found := active.get(app.COMMAND_PALETTE_BINDING)) is not None:
-            _node, binding, enabled, _tooltip = found
-            palette = Hint(binding.key, app.get_key_display(binding), binding.description, enabled)
+            binding = found.binding
+            palette = Hint(binding.key, app.get_key_display(binding), binding.description, found.enabled)
         return hints, palette
 
     def render(self) -> Text:

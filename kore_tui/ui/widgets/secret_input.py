@@ -49,8 +49,8 @@ class SecretInput(Input):
 
     BINDINGS = [
         # Input binds these to copy/cut of the selection; here they are no-ops (see below).
-        Binding("ctrl+x", "cut", "Cut (disabled for the secret)", show=False),
-        Binding("ctrl+c,super+c", "copy", "Copy (disabled for the secret)", show=False),
+        Binding("ctrl+x", "cut", "Cut (disabled for the secret)", show=False, id="secret.cut"),
+        Binding("ctrl+c,super+c", "copy", "Copy (disabled for the secret)", show=False, id="secret.copy"),
     ]
 
     def __init__(self, value: str | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,27 @@
+"""Starting the demo server for ``--demo``, and the profile that connects to it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kore_tui.config import Profile, Stream
+from kore_tui.demo import data
+from kore_tui.demo.server import DemoServer
+
+DEMO_LATENCY = 0.03  # seconds: enough to feel a network, little enough to stay snappy
+
+
+def start_demo(**knobs: Any) -> DemoServer:
+    """A demo server on a free loopback port, already serving."""
+    knobs.setdefault("latency", DEMO_LATENCY)
+    return DemoServer(**knobs).start()
+
+
+def demo_profile(server: DemoServer) -> Profile:
+    return Profile(
+        name="demo",
+        host=server.url,
+        account_id=server.account_id,
+        client_id=server.client_id,
+        streams=[Stream(s.id, s.name) for s in data.STREAMS],
+    )

@@ -1,0 +1,174 @@
+"""ContactsModel: what a table of contacts does with its data, below the UI.
+
+One view (a stream's contacts directory, or one contact list): its pages (a Pager over the
+cache-backed source), the filter over what is cached, fetching the rest, the directory contact
+that has a list row's number, what a copy puts on the clipboard, and the words of its status
+line. The app's ContactView renders it and routes keys to it; nothing here knows Textual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kore_tui.api.errors import ApiError
+from kore_tui.api.models import DirectoryContact, Page
+from kore_tui.cache import DIRECTORY, ViewKey, phone_digits
+from kore_tui.paging import Pager
+from kore_tui.sources import PageWalked, ViewSource
+from kore_tui.text import json_text, printable_only
+from kore_tui.views.format import age, plural
+
+PAGE_SIZE = 100  # asked for; the server may serve fewer and the pager adapts
+STALE_NOTE_AFTER = 60.0  # seconds: rows served from a cache older than this say how old
+
+
+def static_fetch(matches: Sequence[tuple[int, Any]], row: Callable[[Any], Any]) -> Callable[[int, int], Any]:
+    """A Pager source over rows already in hand (the filter's matches): no I/O."""
+
+    async def fetch(skip: int, limit: int) -> Page[Any]:
+        chunk = matches[skip: skip + limit]
+        return Page(rows=tuple(row(raw) for _, raw in chunk), skip=skip, limit=limit,
+                    has_more=skip + limit < len(matches), total_results=len(matches), total_pages=None)
+
+    return fetch
+
+
+@dataclass(frozen=True, slots=True)
+class Filtered:
+    """The filter's answer: a pager over the matching rows, and how many rows it searched."""
+
+    text: str
+    pager: Pager[Any]
+    matches: int
+    loaded: int
+
+
+def short_error(error: Exception) -> str:
+    """What fits a status line: the status and the server's words, else the error's sentence."""
+    if isinstance(error, ApiError) and error.status is not None and error.server_message:
+        return f"{error.status}: {error.server_message}"
+    return f"{getattr(error, 'kind', type(error).__name__)}: {error}"
+
+
+class ContactsModel:
+    """One view of contacts: the directory (``source.key.list == DIRECTORY``) or a contact list."""
+
+    def __init__(self, source: ViewSource, *, noun: str = "contacts", expected_rows: int | None = None,
+                 page_size: int = PAGE_SIZE) -> None:
+        """``expected_rows``: the view's size as recorded elsewhere (a list's count in the
+        picker), so a table can open at that height before the first page."""
+        self.source = source
+        self.noun = noun
+        self.main_pager: Pager[Any] = Pager(source.fetch, page_size=page_size, row_count_hint=expected_rows)
+        self.filter_text = ""
+        self.matches = 0  # rows matching the filter
+        self.loaded = 0  # rows of the view in the cache (what the filter searched)
+        self.fetching_all = False
+
+    @property
+    def key(self) -> ViewKey:
+        return self.source.key
+
+    @property
+    def is_directory(self) -> bool:
+        return self.source.is_directory
+
+    @property
+    def filtering(self) -> bool:
+        return bool(self.filter_text)
+
+    # -- the filter ------------------------------------------------------------------------------
+
+    async def filter(self, text: str) -> Filtered:
+        """The cached rows matching ``text``, as a pager a table can show."""
+        cache, key = self.source.cache, self.source.key
+        matches = await asyncio.to_thread(cache.matching_rows, key, text)
+        loaded = await asyncio.to_thread(cache.count_rows, key)
+        return Filtered(text, Pager(static_fetch(matches, self.source.row), page_size=self.main_pager.page_size),
+                        len(matches), loaded)
+
+    def take(self, filtered: Filtered) -> None:
+        """Make ``filtered`` the filter's current answer."""
+        self.matches, self.loaded = filtered.matches, filtered.loaded
+
+    async def matching_rows(self) -> list[tuple[int, dict[str, Any]]]:
+        """(position, raw) of every cached row matching the filter, in the view's order."""
+        return await asyncio.to_thread(self.source.cache.matching_rows, self.source.key, self.filter_text)
+
+    # -- the rest of the view ---------------------------------------------------------------------
+
+    async def fetch_all(self, on_page: PageWalked | None = None) -> int:
+        """Every page of the view into the cache, within the request budget; the rows it has."""
+        self.fetching_all = True
+        try:
+            def walked(page: Page[Any]) -> None:
+                self.loaded = page.end
+                if on_page is not None:
+                    on_page(page)
+
+            self.loaded = await self.source.complete(page_size=self.main_pager.page_size, concurrency=2,
+                                                     on_page=walked)
+            return self.loaded
+        finally:
+            self.fetching_all = False
+
+    # -- around a row ----------------------------------------------------------------------------
+
+    async def related_directory(self, raw: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """The directory contact with a list row's number, when the cache knows it (no request):
+        (label, text) lines for the detail pane."""
+        digits = phone_digits(raw)
+        if not digits or self.is_directory:
+            return []
+        key = ViewKey(self.key.profile, self.key.stream, DIRECTORY)
+        found = await asyncio.to_thread(self.source.cache.rows_with_phone, key, digits)
+        exact = [r for _, r in found if digits in phone_digits(r).split()] or [r for _, r in found]
+        if not exact:
+            return []
+        first = DirectoryContact.from_json(exact[0])
+        related = [("directory", f"{first.display_name or '(no name)'} · {first.status or '-'}")]
+        if len(exact) > 1:
+            related.append(("", f"and {plural(len(exact) - 1, 'more directory contact')} with this number"))
+        return related
+
+    @staticmethod
+    def phone_to_copy(row: Any) -> str:
+        """A row's number as the clipboard gets it: its printable characters only (a terminal
+        may paste a control character into a shell)."""
+        number = getattr(row, "phone_number", None) if row is not None else None
+        return printable_only(number or "").strip()
+
+    @staticmethod
+    def row_to_copy(row: Any) -> str:
+        """A row as JSON with every control character escaped: still the same JSON."""
+        return json_text(dict(row.raw))
+
+    # -- the status line --------------------------------------------------------------------------
+
+    def position(self, *, cursor: int, count: int, fetching: bool, now: float) -> tuple[str, str]:
+        """(position, activity) for the status line."""
+        activity = []
+        if self.filtering:
+            total = self.main_pager.row_count
+            position = f"{self.matches:,} of {total:,} match ({self.loaded:,} loaded)"
+            if self.matches:
+                position = f"row {cursor + 1:,} · " + position
+            if self.loaded < total and not self.fetching_all:
+                activity.append(f"F fetches the other {total - self.loaded:,}")
+        elif count == 0:
+            position = "loading…" if fetching else f"No {self.noun}"
+        else:
+            position = f"row {cursor + 1:,} of {count:,}"
+        if self.fetching_all:
+            activity.append(f"fetching all: {self.loaded:,} (F stops)")
+        oldest = self.source.oldest_served
+        if oldest is not None and now - oldest >= STALE_NOTE_AFTER:
+            activity.append(f"cached {age(now - oldest)}")
+            if self.source.refreshing:
+                activity.append("refreshing…")
+        elif fetching and count:
+            activity.append("loading…")
+        return position, " · ".join(activity)
