@@ -233,7 +233,8 @@ class RowCache:
             return None
         cur = self._db.execute("INSERT INTO views (profile, stream, list) VALUES (?, ?, ?)",
                                (key.profile, key.stream, key.list))
-        return int(cur.lastrowid)
+        assert cur.lastrowid is not None
+        return cur.lastrowid
 
     def view_state(self, key: ViewKey) -> ViewState:
         with self._lock:
@@ -387,7 +388,7 @@ class RowCache:
     def info(self) -> list[tuple[str, str, str, int, float | None, float | None]]:
         """(profile, stream, list, rows, oldest, newest) for every cached view."""
         with self._lock:
-            return [tuple(r) for r in self._db.execute(  # type: ignore[misc]
+            return [tuple(r) for r in self._db.execute(
                 "SELECT v.profile, v.stream, v.list, count(r.pos), min(r.fetched_at), max(r.fetched_at) "
                 "FROM views v LEFT JOIN rows r ON r.view_id=v.id GROUP BY v.id ORDER BY v.profile, v.stream, v.list")]
 

@@ -14,7 +14,8 @@ inherit it) and kept in memory for the rest of the process.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 import keyring
 import keyring.errors
@@ -23,6 +24,8 @@ from keyring.backends.chainer import ChainerBackend
 from keyring.backends.fail import Keyring as FailKeyring
 
 from kore_tui.config import ENV_CLIENT_SECRET
+
+T = TypeVar("T")
 
 SERVICE = "kore-tui"
 WAYS_OUT = (
@@ -95,7 +98,7 @@ def _first(action: str, *args: str) -> None:
     raise keyring.errors.NoKeyringError(f"no allowed keyring backend can {action.replace('_', ' ')}")
 
 
-def _guard(action):  # type: ignore[no-untyped-def]
+def _guard(action: Callable[[], T]) -> T:
     try:
         return action()
     except KeyringUnavailable:

@@ -7,6 +7,8 @@ token and anything shaped like a JWT are replaced by ``<redacted>`` (a server ma
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ApiError(Exception):
     """Base of every error the client raises.
@@ -59,7 +61,7 @@ class RateLimitedError(ApiError):
 
     kind = "Rate limited"
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **kw) -> None:
+    def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
         super().__init__(message, **kw)
         self.retry_after = retry_after
 

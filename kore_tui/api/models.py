@@ -100,9 +100,8 @@ def limit_depth(row: Mapping[str, Any], limit: int = MAX_DEPTH) -> Mapping[str, 
 
 
 def _type_name(value: Any) -> str:
-    return "null" if value is None else {dict: "an object", list: "a list", str: "a string"}.get(
-        type(value), type(value).__name__
-    )
+    names: dict[type, str] = {dict: "an object", list: "a list", str: "a string"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
 
 
 # The documented fields of each kind of row, in the platform's order: the CSV header, the detail

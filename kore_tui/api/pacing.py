@@ -234,7 +234,7 @@ class SharedBudget:
         recent = [s for s in state["starts"] if s > now - span]
         if len(recent) >= self.max_requests:
             wait = max(wait, recent[-self.max_requests] + span - now)
-        return max(0.0, wait)
+        return max(0.0, float(wait))
 
     # -- the budget interface ------------------------------------------------------------------
 

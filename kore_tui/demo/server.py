@@ -122,7 +122,7 @@ class DemoServer:
     @property
     def url(self) -> str:
         host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> DemoServer:
         # A short poll interval: stop() waits for the serving loop to notice, 0.5 s by default.
@@ -210,8 +210,9 @@ class DemoServer:
             stream = data.find_stream(unquote(m.group(1)))
             if stream is None:
                 return 404, _error(f"Stream not found: {unquote(m.group(1))}", 404)
+            directory = stream
             return self._page(query, default_limit=10, size=stream.directory_size,
-                              row=lambda i: data.directory_contact(stream, i))
+                              row=lambda i: data.directory_contact(directory, i))
         if m := _LIST_CONTACTS.match(path):
             if method != "GET":
                 return 405, _error("Method not allowed", 405)
@@ -225,8 +226,9 @@ class DemoServer:
             lst = data.find_list(stream, unquote(m.group(2)))
             if lst is None:
                 return 404, _error(f"Contact list not found: {unquote(m.group(2))}", 404)
+            owner, contacts = stream, lst
             status, page = self._page(query, default_limit=50, size=lst.size,
-                                      row=lambda i: data.list_contact(stream, lst, i))
+                                      row=lambda i: data.list_contact(owner, contacts, i))
             if status != 200:
                 return status, page
             return 200, {"status": "success", "message": "Contacts retrieved successfully", "data": page}
