@@ -1,8 +1,10 @@
 """A local SQLite cache of fetched contact rows, keyed by profile, stream and view.
 
-Rows are stored by their absolute position in the view, with a casefolded search text and the
-digits of their phone numbers, so the filter and the phone lookup are SQL queries over whatever
-has been fetched. Pages record what was fetched when (the answered skip, rows, ``hasMore`` and
+Rows are stored by their absolute position in the view, with a casefolded search text, the
+digits and the E.164 form of their phone number (indexed) and the values the table sorts by, so
+the filter, the sort and the phone lookup are SQL queries over whatever has been fetched: a
+query answers positions (see :meth:`RowCache.query_positions`), and rows are read a page at a
+time by position, so memory stays bounded by what is shown. Pages record what was fetched when (the answered skip, rows, ``hasMore`` and
 totals), so a view opens from the cache at once and is refreshed in the background.
 
 The file holds personal data: mode 0600, in the user cache dir. With the cache switched off the
@@ -12,13 +14,15 @@ crash loses at most the page being written. No Textual here.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import sqlite3
 import threading
 import time
-from collections.abc import Mapping
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,8 +30,9 @@ from typing import Any
 import platformdirs
 
 from kore_tui.config import APP_NAME
+from kore_tui.phones import looks_like_phone, query_e164, stored_e164
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Stamped in the file's header: only a file with this stamp (or an empty one) is ever changed.
 APPLICATION_ID = 0x4B6F5475  # "KoTu"
 DEFAULT_MAX_AGE = 15 * 60.0  # seconds a cached page counts as fresh
@@ -61,9 +66,14 @@ CREATE TABLE rows (
     raw TEXT NOT NULL,
     search TEXT NOT NULL,        -- casefolded values, for the filter
     digits TEXT NOT NULL,        -- digits of phone numbers, space-separated, for lookups
+    e164 TEXT,                   -- the phone number's E.164 form, when it is a possible number
+    s0, s1, s2, s3,              -- the values the table's columns sort by (see sort_values)
     fetched_at REAL NOT NULL,
     PRIMARY KEY (view_id, pos)
 );
+-- Positions straight from an index: a phone query reads these, not the rows.
+CREATE INDEX rows_digits ON rows (view_id, digits, pos);
+CREATE INDEX rows_e164 ON rows (view_id, e164, pos);
 CREATE TABLE meta (
     profile TEXT NOT NULL,
     stream TEXT NOT NULL,
@@ -76,6 +86,8 @@ CREATE TABLE meta (
 
 _TABLES = set(re.findall(r"CREATE TABLE (\w+)", _SCHEMA))
 _NON_DIGITS = re.compile(r"\D+")
+_DATE_LIKE = re.compile(r"\d{4}-\d{2}(-\d{2})?")  # 2025-03-14: a date, not a phone number
+NUMBER_DIGITS = 6  # a phone-like query with this many digits or more is matched as a number
 
 
 def cache_path() -> Path:
@@ -96,6 +108,41 @@ def phone_digits(raw: Mapping[str, Any]) -> str:
     if isinstance(cell, Mapping) and isinstance(cell.get("phoneNumber"), (str, int)):
         found.append(digits_of(str(cell["phoneNumber"])))
     return " ".join(d for d in found if d)
+
+
+def primary_phone(raw: Mapping[str, Any]) -> str | None:
+    """The row's phone number as stored: a list contact's ``phoneNumber``, a directory
+    contact's ``cellPhone.phoneNumber``."""
+    value = raw.get("phoneNumber")
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        cell = raw.get("cellPhone")
+        value = cell.get("phoneNumber") if isinstance(cell, Mapping) else None
+    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+
+
+def _sortable(value: Any) -> Any:
+    """A value as SQLite compares it for the sort: numbers as numbers, text casefolded, the
+    rest (null, objects) as null, which sorts last."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        return value.casefold() if value else None
+    return None
+
+
+def sort_values(raw: Mapping[str, Any], directory: bool) -> tuple[Any, Any, Any, Any]:
+    """What each column of the view's table sorts by, in the table's column order: a list's
+    number, created, id; the directory's name, number, status, updated."""
+    if directory:
+        cell = raw.get("cellPhone")
+        name = raw.get("fullName") or " ".join(
+            str(raw[k]) for k in ("firstName", "lastName") if isinstance(raw.get(k), str) and raw.get(k)) or None
+        number = cell.get("phoneNumber") if isinstance(cell, Mapping) else None
+        return (_sortable(name), _sortable(number), _sortable(raw.get("status")), _sortable(raw.get("updatedAt")))
+    return (_sortable(raw.get("phoneNumber")), _sortable(raw.get("createdAt")),
+            _sortable(raw.get("_id", raw.get("id"))), None)
 
 
 def search_text(raw: Mapping[str, Any]) -> str:
@@ -144,6 +191,18 @@ class ViewState:
     newest: float | None
 
 
+class ReadHandle:
+    """Lets the caller of a long query stop it from another thread (a newer query supersedes it)."""
+
+    def __init__(self) -> None:
+        self.connection: sqlite3.Connection | None = None
+
+    def interrupt(self) -> None:
+        connection = self.connection
+        if connection is not None:
+            connection.interrupt()
+
+
 class CacheRefused(OSError):
     """The cache file is not ours to use (a symlink, another program's database)."""
 
@@ -151,8 +210,10 @@ class CacheRefused(OSError):
 class RowCache:
     """The store. Thread-safe (one connection, one lock): the UI calls it from worker threads."""
 
-    def __init__(self, path: Path | None = None, *, persist: bool = True) -> None:
+    def __init__(self, path: Path | None = None, *, persist: bool = True, region: str | None = None) -> None:
+        """``region``: where a stored number without a country code is read (see kore_tui.phones)."""
         self.persist = persist
+        self.region = region
         self.problem = ""  # why the file is not used, when a caller fell back to memory
         self.path = (path or cache_path()) if persist else None
         self._lock = threading.Lock()
@@ -265,9 +326,8 @@ class RowCache:
                      page.limit, now),
                 )
             self._db.executemany(
-                "INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?, ?, ?)",
-                [(view, page.skip + i, json.dumps(raw, ensure_ascii=False), search_text(raw), phone_digits(raw), now)
-                 for i, raw in enumerate(raws)],
+                "INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(view, page.skip + i, *self._row_values(raw, key.list == DIRECTORY), now) for i, raw in enumerate(raws)],
             )
             if not page.has_more:
                 end = page.skip + len(raws)
@@ -275,6 +335,11 @@ class RowCache:
                 self._db.execute("DELETE FROM rows WHERE view_id=? AND pos>=?", (view, end))
                 self._db.execute("DELETE FROM pages WHERE view_id=? AND skip>=?", (view, max(end, skip + 1)))
                 self._db.execute("UPDATE views SET total=? WHERE id=?", (end, view))
+
+    def _row_values(self, raw: Mapping[str, Any], directory: bool) -> tuple[Any, ...]:
+        phone = primary_phone(raw)
+        return (json.dumps(raw, ensure_ascii=False), search_text(raw), phone_digits(raw),
+                stored_e164(phone, self.region) if phone else None, *sort_values(raw, directory))
 
     def may_hold(self, key: ViewKey) -> bool:
         """False when the view has no stored page (as far as this process knows): no need to
@@ -318,15 +383,75 @@ class RowCache:
 
     def matching_rows(self, key: ViewKey, needle: str, *, limit: int | None = None) -> list[tuple[int, dict[str, Any]]]:
         """(position, raw) of stored rows matching the filter ``needle``, in list order."""
-        where, args = filter_clause(needle)
+        positions = self.query_positions(key, RowQuery.for_text(needle))
+        return self.rows_at(key, positions[:limit] if limit is not None else positions)
+
+    # -- queries by position (the filter, the sort) ------------------------------------------------
+
+    @contextlib.contextmanager
+    def _reading(self, handle: ReadHandle | None = None) -> Iterator[sqlite3.Connection]:
+        """A connection for a long read: for a file, one of its own (WAL lets it read while
+        pages are written, and ``handle`` can interrupt it); in memory, the store's."""
+        if self.path is None:
+            with self._lock:
+                yield self._db
+            return
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
+        if handle is not None:
+            handle.connection = db
+        try:
+            yield db
+        finally:
+            if handle is not None:
+                handle.connection = None
+            db.close()
+
+    def query_positions(self, key: ViewKey, query: RowQuery, *, limit: int | None = None,
+                        handle: ReadHandle | None = None) -> array[int]:
+        """The positions of the stored rows ``query`` matches, in its order; with ``limit``, the
+        first ones only (which, unsorted, stops the scan early). Raises sqlite3.OperationalError
+        ("interrupted") when ``handle.interrupt()`` stopped it."""
+        view = self._existing_view(key)
+        if view is None:
+            return array("q")
+        statements, presorted = query.statements(view)
+        with self._reading(handle) as db:
+            if presorted:
+                sql, args = statements[0]
+                if limit is not None:
+                    sql, args = sql + " LIMIT ?", (*args, limit)
+                return array("q", (pos for (pos,) in db.execute(sql, args)))
+            # Read from indexes in their own order: the view's order is by position.
+            found: set[int] = set()
+            for sql, args in statements:
+                found.update(pos for (pos,) in db.execute(sql, args))
+        ordered = array("q", sorted(found))
+        if limit is not None:
+            del ordered[limit:]
+        return ordered
+
+    def rows_at(self, key: ViewKey, positions: Sequence[int]) -> list[tuple[int, dict[str, Any]]]:
+        """(position, raw) of the stored rows at ``positions``, in that order (missing ones left out)."""
+        view = self._existing_view(key)
+        if view is None or not positions:
+            return []
+        wanted = list(positions)
+        found: dict[int, str] = {}
+        with self._reading() as db:
+            for start in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
+                chunk = wanted[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(db.execute(f"SELECT pos, raw FROM rows WHERE view_id=? AND pos IN ({marks})",
+                                        (view, *chunk)).fetchall())
+        return [(pos, json.loads(found[pos])) for pos in wanted if pos in found]
+
+    def rows_with_e164(self, key: ViewKey, e164: str) -> list[tuple[int, dict[str, Any]]]:
+        """Stored rows whose phone number is ``e164`` (an index lookup)."""
+        return self.rows_at(key, self.query_positions(key, RowQuery(e164=e164)))
+
+    def _existing_view(self, key: ViewKey) -> int | None:
         with self._lock:
-            view = self._view_id(key, create=False)
-            if view is None:
-                return []
-            sql = f"SELECT pos, raw FROM rows WHERE view_id=? AND ({where}) ORDER BY pos"
-            if limit is not None:
-                sql += f" LIMIT {int(limit)}"
-            return [(pos, json.loads(raw)) for pos, raw in self._db.execute(sql, (view, *args))]
+            return self._view_id(key, create=False)
 
     def count_rows(self, key: ViewKey) -> int:
         with self._lock:
@@ -339,12 +464,7 @@ class RowCache:
         """Stored rows whose phone digits contain ``digits``."""
         if not digits:
             return []
-        with self._lock:
-            view = self._view_id(key, create=False)
-            if view is None:
-                return []
-            return [(pos, json.loads(raw)) for pos, raw in self._db.execute(
-                "SELECT pos, raw FROM rows WHERE view_id=? AND instr(digits, ?) > 0 ORDER BY pos", (view, digits))]
+        return self.rows_at(key, self.query_positions(key, RowQuery(digits=digits)))
 
     def skips_fetched_since(self, key: ViewKey, since: float) -> set[int]:
         with self._lock:
@@ -391,6 +511,73 @@ class RowCache:
             return [tuple(r) for r in self._db.execute(
                 "SELECT v.profile, v.stream, v.list, count(r.pos), min(r.fetched_at), max(r.fetched_at) "
                 "FROM views v LEFT JOIN rows r ON r.view_id=v.id GROUP BY v.id ORDER BY v.profile, v.stream, v.list")]
+
+
+@dataclass(frozen=True, slots=True)
+class RowQuery:
+    """Which stored rows, in which order: the text filter (any value contains it), or a phone
+    number (its E.164 form, exactly), or digits (a phone number's digits contain them); sorted
+    by a column's values (see sort_values) or in the view's order."""
+
+    text: str = ""
+    e164: str | None = None
+    digits: str | None = None
+    sort_column: int | None = None
+    descending: bool = False
+
+    @classmethod
+    def for_text(cls, needle: str, *, region: str | None = None, sort_column: int | None = None,
+                 descending: bool = False) -> RowQuery:
+        """The filter as a user types it: a possible phone number matches by its E.164 form;
+        other number-like text by digits, or any value containing it; any other text, any value."""
+        text = needle.strip().casefold()
+        phone_like = looks_like_phone(needle) and not _DATE_LIKE.match(text)
+        e164 = query_e164(needle, region) if phone_like else None
+        digits = digits_of(text) if phone_like else None
+        # A number matches by its E.164 form or by its digits, read from the indexes alone; a
+        # short run of digits may be part of any value, so the text is searched too.
+        number_only = e164 is not None or (digits is not None and len(digits) >= NUMBER_DIGITS)
+        return cls(text="" if number_only else text, e164=e164, digits=digits, sort_column=sort_column,
+                   descending=descending)
+
+    @property
+    def sorted(self) -> bool:
+        return self.sort_column is not None
+
+    def statements(self, view: int) -> tuple[list[tuple[str, tuple[Any, ...]]], bool]:
+        """SQL selecting ``pos`` (one statement, or one per index whose answers are united), and
+        whether its answer is already in the query's order."""
+        where, args = ["view_id=?"], [view]
+        if self.sort_column is not None or self.text:
+            alternatives, alt_args = [], []
+            if self.e164:
+                alternatives.append("e164=?")
+                alt_args.append(self.e164)
+            if self.digits:
+                alternatives.append("instr(digits, ?) > 0")
+                alt_args.append(self.digits)
+            if self.text:
+                alternatives.append("instr(search, ?) > 0")
+                alt_args.append(self.text)
+            if alternatives:
+                where.append("(" + " OR ".join(alternatives) + ")")
+                args += alt_args
+            if self.sort_column is not None:
+                column = f"s{int(self.sort_column)}"
+                order = f"{column} IS NULL, {column} {'DESC' if self.descending else 'ASC'}, pos"
+            else:
+                order = "pos"
+            return [(f"SELECT pos FROM rows WHERE {' AND '.join(where)} ORDER BY {order}", tuple(args))], True
+        statements = []
+        if self.e164:
+            statements.append(("SELECT pos FROM rows INDEXED BY rows_e164 WHERE view_id=? AND e164=?",
+                               (view, self.e164)))
+        if self.digits:
+            statements.append(("SELECT pos FROM rows INDEXED BY rows_digits WHERE view_id=? AND instr(digits, ?) > 0",
+                               (view, self.digits)))
+        if not statements:
+            return [("SELECT pos FROM rows WHERE view_id=? ORDER BY pos", (view,))], True
+        return statements, False
 
 
 def filter_clause(needle: str) -> tuple[str, tuple[str, ...]]:

@@ -27,6 +27,7 @@ import httpx
 from kore_tui import __version__
 from kore_tui.api.client import KoreClient
 from kore_tui.api.errors import ApiError
+from kore_tui.api.models import CAMPAIGN_KINDS, CAMPAIGN_STATUSES
 from kore_tui.config import (
     KNOWN_HOSTS,
     ConfigError,
@@ -46,9 +47,12 @@ from kore_tui.views.export import ExportJob, export_to_file
 from kore_tui.lookup import DEFAULT_MAX_ROWS, LookupError_, LookupResult
 from kore_tui.cache import DIRECTORY, RowCache
 from kore_tui.demo.launch import demo_profile, start_demo
+from kore_tui.sources import ViewSource
 from kore_tui.session import Session, Settings, exposure_warning, log_path, open_cache, setup_logging
+from kore_tui.phones import normal_region
 from kore_tui.text import clean, json_text
 from kore_tui.views.format import age, plural
+from kore_tui.views.campaigns import OUTCOME_FIELDS, campaign_columns, campaign_to_json, campaigns_with_lists
 from kore_tui.views.lookup import lookup_report
 
 EXIT_ERROR = 1
@@ -93,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--max-rpm", default=argparse.SUPPRESS, metavar="N", help="request budget per minute (default 60, KORE_MAX_RPM; 0 = off)")
     common.add_argument("--timeout", type=seconds, default=argparse.SUPPRESS, metavar="SECONDS", help="per-request timeout (default 30)")
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="log at debug level")
+    common.add_argument("--region", default=argparse.SUPPRESS, metavar="CC",
+                        help="where numbers without a country code are (ISO code, e.g. US, IN; "
+                             "default: the profile's region, KORE_REGION)")
     common.add_argument("--no-cache", action="store_true", default=argparse.SUPPRESS,
                         help="keep fetched rows in memory only, not in the local cache")
 
@@ -106,9 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     export = sub.add_parser("export", parents=[common], help="write all rows of a view to CSV or JSON Lines")
-    export.add_argument("what", choices=("contacts", "list"), help="contacts: the stream's directory; list: a contact list")
+    export.add_argument("what", choices=("contacts", "list", "outcomes"),
+                        help="contacts: the stream's directory; list: a contact list; outcomes: a campaign's "
+                             "per-number dialing outcomes")
     export.add_argument("--stream", required=True)
     export.add_argument("--list", dest="list_id")
+    export.add_argument("--campaign", dest="campaign_id", help="the campaign of `export outcomes`")
     export.add_argument("--format", choices=FORMATS, default="csv")
     export.add_argument("-o", "--output", metavar="FILE",
                         help="write here, all or nothing (default: stdout); an existing FILE is kept unless --force")
@@ -123,8 +133,17 @@ def build_parser() -> argparse.ArgumentParser:
     lists = sub.add_parser("lists", parents=[common], help="print the stream's contact lists")
     lists.add_argument("--stream", required=True)
 
+    campaigns = sub.add_parser("campaigns", parents=[common],
+                               help="print the stream's campaigns: id, type, status, name, lists, do-not-call list")
+    campaigns.add_argument("--stream", required=True)
+    campaigns.add_argument("--type", dest="kind", choices=CAMPAIGN_KINDS, help="only voice or only SMS campaigns")
+    campaigns.add_argument("--status", dest="statuses", action="append", metavar="STATUS",
+                           help="only campaigns in this status (repeatable): Active, Completed, Ready, Paused, "
+                                "Preparing, Stopped, Scheduled, Rescheduled")
+    campaigns.add_argument("--json", action="store_true", help="print the campaigns as JSON")
+
     find = sub.add_parser("find", parents=[common], help="find a phone number in the stream's directory and lists")
-    find.add_argument("phone", help="the number; any format, matched by its digits")
+    find.add_argument("phone", help="the number, as you would dial it (with --region, national forms too)")
     find.add_argument("--stream", required=True)
     find.add_argument("--list", dest="lists", action="append", metavar="LIST_ID", help="search only this list (repeatable)")
     find.add_argument("--refresh", action="store_true", help="fetch everything again, ignoring the cache")
@@ -160,6 +179,14 @@ class Options:
     no_cache: bool = False
 
 
+def _region(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if normal_region(value) is None:
+        raise CliError(f"--region takes an ISO country code such as US, IN or GB, not {value!r}")
+    return normal_region(value)
+
+
 def _options(args: argparse.Namespace) -> Options:
     max_rpm = getattr(args, "max_rpm", None)
     return Options(
@@ -168,6 +195,7 @@ def _options(args: argparse.Namespace) -> Options:
         settings=Settings(
             max_rpm=parse_max_rpm(max_rpm) if max_rpm is not None else None,
             timeout=getattr(args, "timeout", 30.0),
+            region=_region(getattr(args, "region", None)),
         ),
         debug=getattr(args, "debug", False),
         no_cache=getattr(args, "no_cache", False),
@@ -214,6 +242,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return cmd_logout(options)
         if command == "lists":
             return asyncio.run(cmd_lists(args, options))
+        if command == "campaigns":
+            return asyncio.run(cmd_campaigns(args, options))
         if command == "export":
             return asyncio.run(cmd_export(args, options))
         if command == "find":
@@ -310,6 +340,8 @@ async def cmd_lists(args: argparse.Namespace, options: Options) -> int:
 async def cmd_export(args: argparse.Namespace, options: Options) -> int:
     if args.what == "list" and not args.list_id:
         raise CliError("export list needs --list LIST_ID (see `kore-tui lists --stream S`)")
+    if args.what == "outcomes" and not args.campaign_id:
+        raise CliError("export outcomes needs --campaign CAMPAIGN_ID (see `kore-tui campaigns --stream S`)")
     if args.page_size < 1 or args.concurrency < 1:
         raise CliError("--page-size and --concurrency must be at least 1")
     target = Path(args.output) if args.output and args.output != "-" else None
@@ -317,9 +349,14 @@ async def cmd_export(args: argparse.Namespace, options: Options) -> int:
         check_target(target, force=args.force)  # before any request: a refusal costs nothing
     async with session_for(options) as session:
         # Straight from the server: an export is a fresh copy, and rows it fetches stay in memory.
-        source = session.source(args.stream, args.list_id if args.what == "list" else DIRECTORY)
+        source: ViewSource
+        if args.what == "outcomes":
+            source = session.outcomes_source(args.stream, args.campaign_id)
+        else:
+            source = session.source(args.stream, args.list_id if args.what == "list" else DIRECTORY)
         fetch = source.client_fetch
-        fields = DIRECTORY_FIELDS if source.is_directory else CAMPAIGN_FIELDS
+        fields = (OUTCOME_FIELDS if args.what == "outcomes" else DIRECTORY_FIELDS if source.is_directory
+                  else CAMPAIGN_FIELDS)
         if target is None:
             writer = RowWriter(sys.stdout, args.format, fields, csv_raw=args.csv_raw, for_terminal=sys.stdout.isatty())
             await _export(fetch, writer, args, where="")
@@ -422,6 +459,30 @@ async def cmd_find(args: argparse.Namespace, options: Options) -> int:
     return 0
 
 
+async def cmd_campaigns(args: argparse.Namespace, options: Options) -> int:
+    """The stream's campaigns, one line each: id, type, status, name, lists, do-not-call list."""
+    kinds = (args.kind,) if args.kind else CAMPAIGN_KINDS
+    known = {status.casefold(): status for status in CAMPAIGN_STATUSES}
+    args.statuses = [known.get(status.strip().casefold(), status.strip()) for status in args.statuses or ()]
+    async with session_for(options) as session:
+        # Straight from the server (like `lists`), with the status filter sent to it.
+        links = await campaigns_with_lists(session, args.stream, kinds=kinds, statuses=args.statuses or ())
+    if args.json:
+        print(json_text([campaign_to_json(link) for link in links], indent=2))
+        return 0
+    if not links:
+        which = f" {args.kind}" if args.kind else ""
+        status = f" in status {', '.join(args.statuses)}" if args.statuses else ""
+        print(clean(f"stream {args.stream} has no{which} campaigns{status}"))
+        return 0
+    rows = [tuple(clean(v) for v in campaign_columns(link)) for link in links]
+    widths = [min(40, max(len(row[i]) for row in rows)) for i in range(4)]
+    for cid, kind, status, name, lists, dnc in rows:
+        print(f"{cid:<{widths[0]}}  {kind:<{widths[1]}}  {status:<{widths[2]}}  {name:<{widths[3]}}  "
+              f"lists: {lists}  do-not-call: {dnc}")
+    return 0
+
+
 def describe_lookup(result: LookupResult, now: float | None = None) -> str:
     """The lookup's answer as lines a person reads."""
     report = lookup_report(result, now)
@@ -429,6 +490,12 @@ def describe_lookup(result: LookupResult, now: float | None = None) -> str:
     lines += [f"  directory: {clean(line.text)}" for line in report.directory]
     lines.append(f"  {report.lists_summary}" + (":" if report.lists else ""))
     lines += [f"    {clean(line.text)}" for line in report.lists]
+    if report.campaigns_summary:
+        lines.append(f"  {clean(report.campaigns_summary)}" + (":" if report.campaigns else ""))
+        lines += [f"    {clean(line.text)}" for line in report.campaigns]
+    if report.dnc:
+        lines.append("  do-not-call:")
+        lines += [f"    {clean(line.text)}" for line in report.dnc]
     lines.append("  searched:")
     lines += [f"    {clean(line.text)}" for line in report.searched]
     lines.append(f"  requests sent: {report.requests}")

@@ -36,6 +36,7 @@ ENV_CLIENT_ID = "KORE_CLIENT_ID"
 ENV_CLIENT_SECRET = "KORE_CLIENT_SECRET"
 ENV_APP_ID = "KORE_APP_ID"
 ENV_MAX_RPM = "KORE_MAX_RPM"
+ENV_REGION = "KORE_REGION"
 ENV_PROFILE_NAME = "env"  # the name of a profile made wholly from the environment
 
 
@@ -64,6 +65,10 @@ class Profile:
     streams: list[Stream] = field(default_factory=list)
     max_rpm: int | None = None
     ca_bundle: str = ""
+    region: str = ""  # ISO code (US, IN, ...): where numbers written without a country code are
+    # `color`: a colour for the title bar (a name or #rrggbb), so a production profile is never
+    # taken for a test one; empty: the theme's.
+    color: str = ""
 
     def missing(self) -> list[str]:
         """Names of the settings still needed to connect (the secret aside)."""
@@ -93,6 +98,8 @@ class Config:
     # `[keymap]`: binding id -> keys ("browser.filter" = "ctrl+f"), for every profile; the app
     # checks the ids and keys (kore_tui.ui.keys) and says what it cannot use.
     keymap: dict[str, str] = field(default_factory=dict)
+    theme: str = ""  # the app's theme (Textual's name, picked in the command palette); empty: the default
+    export_dir: str = ""  # where the app's exports go; empty: the current directory
 
 
 def config_dir() -> Path:
@@ -117,9 +124,11 @@ def load_config(path: Path | None = None) -> Config:
         if isinstance(item, Mapping):
             profiles[name] = _profile_from_toml(name, item)
     cache = raw.get("cache", True)
+    theme, export_dir = raw.get("theme", ""), raw.get("export_dir", "")
     return Config(profiles=profiles, default_profile=str(raw.get("default_profile", "")),
                   cache=cache if isinstance(cache, bool) else True, keymap=_keymap_from_toml(raw.get("keymap")),
-                  path=path)
+                  theme=theme if isinstance(theme, str) else "",
+                  export_dir=export_dir if isinstance(export_dir, str) else "", path=path)
 
 
 def _keymap_from_toml(table: Any, prefix: str = "") -> dict[str, str]:
@@ -146,6 +155,10 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     doc: dict[str, Any] = {"default_profile": config.default_profile, "cache": config.cache, "profiles": {}}
     for name, profile in config.profiles.items():
         doc["profiles"][name] = _profile_to_toml(profile)
+    if config.theme:
+        doc["theme"] = config.theme
+    if config.export_dir:
+        doc["export_dir"] = config.export_dir
     if config.keymap:
         doc["keymap"] = dict(config.keymap)
     text = tomli_w.dumps(doc)
@@ -195,6 +208,8 @@ def _profile_from_toml(name: str, item: Mapping[str, Any]) -> Profile:
         streams=streams,
         max_rpm=int(max_rpm) if isinstance(max_rpm, int) else None,
         ca_bundle=str(item.get("ca_bundle", "")),
+        region=str(item.get("region", "")),
+        color=str(item.get("color", "")),
     )
 
 
@@ -210,6 +225,10 @@ def _profile_to_toml(profile: Profile) -> dict[str, Any]:
         out["max_rpm"] = profile.max_rpm
     if profile.ca_bundle:
         out["ca_bundle"] = profile.ca_bundle
+    if profile.region:
+        out["region"] = profile.region
+    if profile.color:
+        out["color"] = profile.color
     return out
 
 
@@ -248,7 +267,7 @@ def apply_env(profile: Profile, env: Mapping[str, str]) -> Profile:
     """A copy of ``profile`` with the KORE_* variables that are set taking precedence."""
     changes: dict[str, Any] = {}
     for var, attr in ((ENV_HOST, "host"), (ENV_ACCOUNT_ID, "account_id"),
-                      (ENV_CLIENT_ID, "client_id"), (ENV_APP_ID, "app_id")):
+                      (ENV_CLIENT_ID, "client_id"), (ENV_APP_ID, "app_id"), (ENV_REGION, "region")):
         if env.get(var):
             changes[attr] = env[var]
     if env.get(ENV_MAX_RPM):

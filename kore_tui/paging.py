@@ -277,6 +277,13 @@ class Pager(Generic[T]):
                 self._upper = None
         self._update_count()
 
+    def set_total(self, count: int) -> None:
+        """The source knows its exact size (a query over the cache counted its matches)."""
+        self._known = True
+        self._hint = count
+        self._lower = self._upper = count
+        self._update_count()
+
     def _update_count(self) -> None:
         if self._known:
             count = self._hint if self._hint is not None else self._lower

@@ -21,12 +21,19 @@ import platformdirs
 
 from kore_tui import config
 from kore_tui.api.client import BudgetWaitCallback, Connection, KoreClient, RetryCallback
-from kore_tui.api.models import ContactList
+from kore_tui.api.models import Campaign, ContactList
 from kore_tui.api.pacing import RequestBudget, SharedBudget
 from kore_tui.cache import DIRECTORY, RowCache, ViewKey, cache_path
 from kore_tui.config import APP_NAME, ConfigError, Profile
 from kore_tui.lookup import LookupResult, find_phone
-from kore_tui.sources import ViewSource, stream_contact_lists
+from kore_tui.phones import normal_region
+from kore_tui.sources import (
+    CampaignOutcomesSource,
+    ViewSource,
+    outcomes_key,
+    stream_campaigns,
+    stream_contact_lists,
+)
 
 DEFAULT_MAX_RPM = 60
 
@@ -39,6 +46,7 @@ class Settings:
     timeout: float = 30.0
     backoff_base: float = 0.5  # seconds before the first retry; doubles each time
     backoff_max: float = 30.0
+    region: str | None = None  # --region: where numbers without a country code are (else the profile's)
 
 
 def budget_dir() -> Path:
@@ -86,7 +94,15 @@ class Session:
         """Connect as ``profile``. Raises what the client raises for a profile it cannot use
         (an insecure host, an unreadable CA bundle, an id no header can carry)."""
         settings = settings or Settings()
-        return cls(profile, make_client(profile, secret, settings), cache, settings, clock)
+        session = cls(profile, make_client(profile, secret, settings), cache, settings, clock)
+        cache.region = session.region  # numbers written without a country code are read there
+        return session
+
+    @property
+    def region(self) -> str | None:
+        """Where numbers without a country code are: ``--region``, else the profile's (or
+        ``KORE_REGION``), else nowhere (only international forms are understood)."""
+        return normal_region(self.settings.region) or normal_region(self.profile.region)
 
     @property
     def budget(self) -> RequestBudget | SharedBudget:
@@ -99,6 +115,16 @@ class Session:
         """The pages of one view: the stream's directory, or one of its contact lists."""
         return ViewSource(self.client, self.cache, self.view_key(stream, list_id), clock=self.clock)
 
+    def outcomes_source(self, stream: str, campaign_id: str) -> CampaignOutcomesSource:
+        """The pages of a campaign's per-number outcomes, cached under ``campaign:<id>``."""
+        return CampaignOutcomesSource(self.client, self.cache, outcomes_key(self.profile.name, stream, campaign_id),
+                                      clock=self.clock)
+
+    async def campaigns(self, stream: str, *, refresh: bool = False) -> list[Campaign]:
+        """The stream's campaigns (voice, then SMS), from a fresh cache or the server."""
+        return await stream_campaigns(self.client, self.cache, self.profile.name, stream, refresh=refresh,
+                                      clock=self.clock)
+
     async def contact_lists(self, stream: str, *, refresh: bool = False) -> list[ContactList]:
         """The stream's contact lists, from a fresh cache or one request."""
         return await stream_contact_lists(self.client, self.cache, self.profile.name, stream,
@@ -106,7 +132,8 @@ class Session:
 
     async def find_phone(self, stream: str, phone: str, **options: Any) -> LookupResult:
         """Where ``phone`` is in the stream (see :func:`kore_tui.lookup.find_phone`)."""
-        return await find_phone(self.client, self.cache, self.profile.name, stream, phone, clock=self.clock, **options)
+        return await find_phone(self.client, self.cache, self.profile.name, stream, phone, clock=self.clock,
+                                region=self.region, **options)
 
     async def aclose(self) -> None:
         await self.client.aclose()

@@ -8,15 +8,28 @@ Shared by the app, the phone lookup and exports. No Textual here.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
-from collections.abc import Callable, Mapping
+from array import array
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from kore_tui.api.client import KoreClient
-from kore_tui.api.models import CampaignContact, ContactList, DirectoryContact, Page, parse_contact_lists
-from kore_tui.api.walk import walk_pages
-from kore_tui.cache import DEFAULT_MAX_AGE, DIRECTORY, CachedPage, RowCache, ViewKey
+from kore_tui.api.models import (
+    CAMPAIGN_KINDS,
+    MAX_OUTCOME_LIMIT,
+    Campaign,
+    CampaignContact,
+    CampaignOutcome,
+    ContactList,
+    ContactListDetails,
+    DirectoryContact,
+    Page,
+    parse_contact_lists,
+)
+from kore_tui.api.walk import PageNumberFetch, walk_pages
+from kore_tui.cache import DEFAULT_MAX_AGE, DIRECTORY, CachedPage, ReadHandle, RowCache, RowQuery, ViewKey
 
 Refreshed = Callable[[int], None]
 PageWalked = Callable[[Page[Any]], None]
@@ -199,3 +212,160 @@ class ViewSource:
         for task in list(self._refreshing.values()):
             task.cancel()
         self._refreshing.clear()
+
+
+# -- campaigns -------------------------------------------------------------------------------------
+
+CAMPAIGN_VIEW_PREFIX = "campaign:"  # the cache's `list` of a campaign's outcomes: "campaign:<id>"
+CAMPAIGNS_META = "campaigns"
+LIST_DETAILS_META = "list-details:"
+
+
+def outcomes_key(profile: str, stream: str, campaign_id: str) -> ViewKey:
+    """The cache key of a campaign's outcomes: beside the stream's lists, never one of them."""
+    return ViewKey(profile, stream, CAMPAIGN_VIEW_PREFIX + campaign_id)
+
+
+def is_outcomes_key(key: ViewKey) -> bool:
+    return key.list.startswith(CAMPAIGN_VIEW_PREFIX)
+
+
+async def stream_campaigns(client: KoreClient, cache: RowCache, profile: str, stream: str, *,
+                           kinds: tuple[str, ...] = CAMPAIGN_KINDS, max_age: float = DEFAULT_MAX_AGE,
+                           refresh: bool = False, clock: Callable[[], float] = time.time) -> list[Campaign]:
+    """The stream's campaigns of every kind (voice, then SMS), from a fresh cache or a walk of
+    ``getAllCampaignDetails`` per kind (one request each for up to 100 campaigns)."""
+    stored = await asyncio.to_thread(cache.get_meta, profile, stream, CAMPAIGNS_META)
+    if stored is not None and not refresh and clock() - stored[1] < max_age and isinstance(stored[0], list):
+        cached = [Campaign.from_json(item["campaign"], item.get("kind")) for item in stored[0]
+                  if isinstance(item, Mapping) and isinstance(item.get("campaign"), Mapping)]
+        return [c for c in cached if c.kind in kinds or c.kind is None]
+    campaigns: list[Campaign] = []
+    for kind in CAMPAIGN_KINDS:
+        async for page in walk_pages(functools.partial(client.campaigns_page, stream, kind)):
+            campaigns.extend(page.rows)
+    await asyncio.to_thread(cache.put_meta, profile, stream, CAMPAIGNS_META,
+                            [{"kind": c.kind, "campaign": dict(c.raw)} for c in campaigns], now=clock())
+    return [c for c in campaigns if c.kind in kinds or c.kind is None]
+
+
+async def contact_list_details(client: KoreClient, cache: RowCache, profile: str, stream: str, list_id: str, *,
+                               max_age: float = DEFAULT_MAX_AGE, refresh: bool = False,
+                               clock: Callable[[], float] = time.time) -> ContactListDetails:
+    """One list's details (``isGlobalDNC``, ``allowDuplicates``, ...), from a fresh cache or one request."""
+    name = LIST_DETAILS_META + list_id
+    stored = await asyncio.to_thread(cache.get_meta, profile, stream, name)
+    if stored is not None and not refresh and clock() - stored[1] < max_age and isinstance(stored[0], Mapping):
+        return ContactListDetails.from_json(stored[0])
+    details = await client.contact_list_details(stream, list_id)
+    await asyncio.to_thread(cache.put_meta, profile, stream, name, dict(details.raw), now=clock())
+    return details
+
+
+def cached_list_details(cache: RowCache, profile: str, stream: str, list_id: str) -> ContactListDetails | None:
+    """A list's details as the cache has them, however old (no request: for the detail pane)."""
+    stored = cache.get_meta(profile, stream, LIST_DETAILS_META + list_id)
+    return ContactListDetails.from_json(stored[0]) if stored is not None and isinstance(stored[0], Mapping) else None
+
+
+def cached_campaigns(cache: RowCache, profile: str, stream: str) -> tuple[list[Campaign], float] | None:
+    """The stream's campaigns as the cache has them and when they were fetched (no request)."""
+    stored = cache.get_meta(profile, stream, CAMPAIGNS_META)
+    if stored is None or not isinstance(stored[0], list):
+        return None
+    return ([Campaign.from_json(item["campaign"], item.get("kind")) for item in stored[0]
+             if isinstance(item, Mapping) and isinstance(item.get("campaign"), Mapping)], stored[1])
+
+
+class CampaignOutcomesSource(ViewSource):
+    """A campaign's per-number outcomes as ``fetch(skip, limit)``, cached like a list's rows
+    under ``campaign:<id>`` (so the filter and phone lookups by digits work on them too).
+
+    The endpoint pages by page number, at most 100 rows a page, without ``hasMore``: a
+    :class:`~kore_tui.api.walk.PageNumberFetch` turns each skip into the page that holds it."""
+
+    def __init__(self, client: KoreClient, cache: RowCache, key: ViewKey, **options: Any) -> None:
+        if not is_outcomes_key(key):
+            raise ValueError(f"not a campaign's outcomes: {key}")
+        super().__init__(client, cache, key, **options)
+        self.campaign_id = key.list.removeprefix(CAMPAIGN_VIEW_PREFIX)
+        self._pages = PageNumberFetch(self._numbered_page, max_limit=MAX_OUTCOME_LIMIT)
+
+    @property
+    def is_directory(self) -> bool:
+        return False
+
+    def row(self, raw: Mapping[str, Any]) -> Any:
+        return CampaignOutcome.from_json(raw)
+
+    async def _numbered_page(self, page: int, limit: int) -> Page[CampaignOutcome]:
+        return await self.client.campaign_outcomes_page(self.key.stream, self.campaign_id, page, limit)
+
+    async def client_fetch(self, skip: int, limit: int) -> Page[Any]:
+        return await self._pages(skip, limit)
+
+
+class QuerySource:
+    """``fetch(skip, limit)`` over the cached rows of a view that a :class:`RowQuery` selects
+    (a filter, a sort, both), in its order: it looks to a Pager like any other source.
+
+    The positions of every match are read once, in a thread, on a connection of their own (a
+    million rows cost eight bytes each); pages of rows are then read by position. Until the
+    positions are in, the first page comes from a query that stops at its first matches, so the
+    first rows show before the count. :meth:`cancel` interrupts what is still running.
+    """
+
+    def __init__(self, cache: RowCache, key: ViewKey, query: RowQuery, row: Callable[[Mapping[str, Any]], Any]) -> None:
+        self.cache = cache
+        self.key = key
+        self.query = query
+        self.row = row
+        self._positions: array[int] | None = None
+        self._reading: asyncio.Future[array[int]] | None = None
+        self._handles: list[ReadHandle] = []
+
+    def _read(self, **kw: Any) -> asyncio.Future[array[int]]:
+        handle = ReadHandle()
+        self._handles.append(handle)
+        return asyncio.ensure_future(asyncio.to_thread(self.cache.query_positions, self.key, self.query,
+                                                       handle=handle, **kw))
+
+    async def positions(self) -> array[int]:
+        """Every matching position, in the query's order (read once)."""
+        if self._positions is None:
+            if self._reading is None:
+                self._reading = self._read()
+            self._positions = await asyncio.shield(self._reading)
+        return self._positions
+
+    async def count(self) -> int:
+        return len(await self.positions())
+
+    @property
+    def counted(self) -> int | None:
+        """The number of matches, once known."""
+        return None if self._positions is None else len(self._positions)
+
+    async def fetch(self, skip: int, limit: int) -> Page[Any]:
+        if self._reading is None:
+            self._reading = self._read()  # the count starts at once, beside the first page
+        if self._positions is None and skip == 0:
+            first = await self._read(limit=limit + 1)  # one more: is there a next page?
+            if self._positions is None:
+                return await self._page(0, limit, first[:limit], has_more=len(first) > limit, total=None)
+        positions = await self.positions()
+        chunk = positions[skip:skip + limit]
+        return await self._page(skip, limit, chunk, has_more=skip + len(chunk) < len(positions), total=len(positions))
+
+    async def _page(self, skip: int, limit: int, positions: Sequence[int], *, has_more: bool,
+                    total: int | None) -> Page[Any]:
+        rows = await asyncio.to_thread(self.cache.rows_at, self.key, positions)
+        return Page(rows=tuple(self.row(raw) for _, raw in rows), skip=skip, limit=limit,
+                    has_more=has_more, total_results=total, total_pages=None)
+
+    def cancel(self) -> None:
+        """Stop the queries under way (the user typed on: a newer query supersedes this one)."""
+        for handle in self._handles:
+            handle.interrupt()
+        if self._reading is not None and not self._reading.done():
+            self._reading.cancel()

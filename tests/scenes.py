@@ -103,9 +103,10 @@ def _saved_profiles(server_holder: list[DemoServer]) -> Iterator[None]:
     server = DemoServer().start()
     server_holder.append(server)
     config = Config(default_profile="support-eu")
-    for name in ("support-eu", "sales-us"):
-        config.profiles[name] = Profile(name, server.url, server.account_id, server.client_id,
-                                        streams=[Stream("st-demo-sales", "Sales", 2.0), Stream("st-demo-support", "Support", 1.0)])
+    for name, color in (("support-eu", "darkred"), ("sales-us", "")):  # the one in use is in its colour
+        config.profiles[name] = Profile(name, server.url, server.account_id, server.client_id, color=color,
+                                        streams=[Stream("st-demo-sales", "Sales", 2.0),
+                                                 Stream("st-demo-support", "Support", 1.0)])
     save_config(config)
     old = os.environ.get("KORE_CLIENT_SECRET")
     os.environ["KORE_CLIENT_SECRET"] = server.secret
@@ -158,7 +159,9 @@ SCENES: list[Scene] = [
         context=lambda: _no_keyring_with_profile(),
     ),
     Scene("picker", demo_app),
-    Scene("picker-filtered", demo_app, press("tab", "tab", "s", "u", "r")),
+    # `/` filters the lists, from wherever the cursor is; letters are commands.
+    Scene("picker-filtered", demo_app, press("slash", "s", "u", "r")),
+    Scene("picker-no-match", demo_app, press("slash", "x", "y", "z")),
     Scene("profile-switcher", lambda: KoreTuiApp(clock=pinned_clock, animate=False), press("ctrl+o"),
           context=lambda: _saved_profiles(_servers)),
     Scene("browser-list", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1k"), press("down", "down", "down")),
@@ -168,7 +171,32 @@ SCENES: list[Scene] = [
     Scene("browser-error", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1k"), _error_after_rows),
     Scene("go-to-row", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1k"), press("colon", "4", "2")),
     Scene("help", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1k"), press("question_mark")),
+    Scene("browser-filtered", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1k"),
+          press("slash", "4", "1", "enter")),
+    Scene("find-prompt", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1k"),
+          press("f", *"15550000000")),
+    Scene("lookup", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-seven"),
+          press("f", *"15550000000", "enter")),
+    # The export dialog, and the cost of a million rows said before it starts.
+    Scene("export", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1m"), press("e"),
+          context=lambda: _export_dir()),
+    Scene("export-estimate", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1m"), press("e", "enter"),
+          context=lambda: _export_dir()),
+    Scene("fetch-all-confirm", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1m"), press("F")),
 ]
+
+EXPORT_DIR = Path("/tmp/kore-tui-scenes/exports")
+
+
+@contextlib.contextmanager
+def _export_dir() -> Iterator[None]:
+    """config.toml with `export_dir` (the path the export dialog shows), removed afterwards."""
+    EXPORT_DIR.mkdir(parents=True, exist_ok=True)
+    path = save_config(Config(export_dir=str(EXPORT_DIR)))
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager

@@ -1,4 +1,4 @@
-"""Every screen at 80x24 and 120x40 on demo data, hostile values and an error state included.
+"""Every screen at 60x20, 80x24 and 120x40 on demo data, hostile values and an error state included.
 
 Update with `bash .ci/test tests/test_snapshots.py --snapshot-update`, and look at the SVGs
 (tests/__snapshots__/) before committing them.
@@ -10,7 +10,7 @@ import pytest
 
 from tests.scenes import SCENES, Scene
 
-SIZES = [(80, 24), (120, 40)]
+SIZES = [(60, 20), (80, 24), (120, 40)]
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -16,7 +16,7 @@ import os
 import random
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -36,11 +36,22 @@ from kore_tui.api.errors import (
     ServerError,
 )
 from kore_tui.api.models import (
+    CAMPAIGN_KINDS,
+    MAX_OUTCOME_LIMIT,
+    Campaign,
     CampaignContact,
+    CampaignOutcome,
+    CampaignStatus,
     ContactList,
+    ContactListDetails,
     DirectoryContact,
     Page,
+    parse_campaign,
+    parse_campaign_status,
+    parse_campaigns_page,
     parse_contact_lists,
+    parse_list_details,
+    parse_outcome_page,
     parse_page,
     scrub_surrogates,
 )
@@ -278,7 +289,84 @@ class KoreClient:
             body, row=DirectoryContact.from_json, requested_skip=skip, requested_limit=limit, envelope=False
         )
 
+    # -- campaigns (read-only) ---------------------------------------------------------------
+
+    def _campaign_path(self, stream_id: str, *rest: str) -> str:
+        return "/".join([f"/campaign/api/v2/public/{segment(stream_id, 'stream id')}/campaign", *rest])
+
+    async def campaigns_page(
+        self, stream_id: str, kind: str, skip: int = 0, limit: int = 100, *,
+        statuses: Sequence[str] = (), priorities: Sequence[int] = (), dialing_modes: Sequence[str] = (),
+    ) -> Page[Campaign]:
+        """One page of the stream's campaigns of one ``kind`` (``voice`` or ``sms``), optionally
+        filtered by status, priority (1-5) and dialing mode (voice only): ``getAllCampaignDetails``.
+
+        Paged by skip/limit with ``hasMore``; ``page`` is sent too, matching ``skip`` (the docs
+        do not say which one the server reads)."""
+        if kind not in CAMPAIGN_KINDS:
+            raise ClientRequestError(f"a campaign type is voice or sms, not {kind!r}")
+        body: dict[str, Any] = {"type": kind, "skip": skip, "limit": limit, "page": skip // max(1, limit) + 1}
+        filters: dict[str, Any] = {}
+        if statuses:
+            filters["status"] = list(statuses)
+        if priorities:
+            filters["priority"] = list(priorities)
+        if dialing_modes and kind == "voice":
+            filters["dialingMode"] = list(dialing_modes)
+        if filters:
+            body["filters"] = filters
+        answer = await self._send(
+            "POST", self._campaign_path(stream_id, "getAllCampaignDetails"),
+            params={"accountId": self.connection.account_id}, headers=self._campaign_json_headers(stream_id),
+            json_body=body,
+        )
+        return parse_campaigns_page(answer, kind, requested_skip=skip, requested_limit=limit)
+
+    async def campaign(self, stream_id: str, campaign_id: str, kind: str | None = None) -> Campaign:
+        """One campaign's settings (``GET campaign/{id}``; the same request for voice and SMS)."""
+        answer = await self._send(
+            "GET", self._campaign_path(stream_id, segment(campaign_id, "campaign id")),
+            params={"accountId": self.connection.account_id}, headers=self._campaign_json_headers(stream_id),
+        )
+        return parse_campaign(answer, kind)
+
+    async def campaign_status(self, stream_id: str, campaign_id: str) -> CampaignStatus:
+        """One campaign's state (``POST campaign/{id}/status?view=status``; ``view`` is always sent:
+        ``view=contacts`` on the same path is :meth:`campaign_outcomes_page`)."""
+        answer = await self._send(
+            "POST", self._campaign_path(stream_id, segment(campaign_id, "campaign id"), "status"),
+            params={"accountId": self.connection.account_id, "view": "status"},
+            headers=self._campaign_json_headers(stream_id), json_body={},
+        )
+        return parse_campaign_status(answer)
+
+    async def campaign_outcomes_page(
+        self, stream_id: str, campaign_id: str, page: int = 1, limit: int = MAX_OUTCOME_LIMIT
+    ) -> Page[CampaignOutcome]:
+        """One page (numbered from 1, ``limit`` at most 100) of a campaign's per-number dialing
+        outcomes (``POST campaign/{id}/status?view=contacts``; no ``accountId`` in this URL, the
+        header only). The Page's ``skip`` is ``(page - 1) * limit``; see
+        :class:`~kore_tui.api.walk.PageNumberFetch` for ``fetch(skip, limit)``."""
+        page, limit = max(1, page), max(1, min(limit, MAX_OUTCOME_LIMIT))
+        answer = await self._send(
+            "POST", self._campaign_path(stream_id, segment(campaign_id, "campaign id"), "status"),
+            params={"view": "contacts"}, headers=self._campaign_json_headers(stream_id),
+            json_body={"page": page, "limit": limit},
+        )
+        return parse_outcome_page(answer, requested_page=page, requested_limit=limit)
+
+    async def contact_list_details(self, stream_id: str, list_id: str) -> ContactListDetails:
+        """One contact list's metadata (``GET contactList/{id}``): ``isGlobalDNC``, ``allowDuplicates``, ..."""
+        answer = await self._send(
+            "GET", self._campaign_path(stream_id, "contactList", segment(list_id, "contact list id")),
+            params={"accountId": self.connection.account_id}, headers=self._campaign_json_headers(stream_id),
+        )
+        return parse_list_details(answer)
+
     # -- plumbing --------------------------------------------------------------------------
+
+    def _campaign_json_headers(self, stream_id: str) -> dict[str, str]:
+        return {**self._campaign_headers(stream_id), "Content-Type": "application/json"}
 
     def _campaign_headers(self, stream_id: str) -> dict[str, str]:
         iid = self.connection.app_id or stream_id

@@ -92,3 +92,35 @@ def _cancel(pending: deque[tuple[int, asyncio.Task[Page[Any]]]]) -> None:
         if task.done() and not task.cancelled():
             task.exception()  # retrieved, so asyncio does not warn about a page nobody needs
         task.cancel()
+
+
+FetchNumberedPage = Callable[[int, int], Awaitable[Page[Any]]]  # (page from 1, limit) -> Page
+
+
+class PageNumberFetch:
+    """``fetch(skip, limit)`` over an endpoint paged by page number (a campaign's outcomes).
+
+    Asks for the page that holds ``skip`` at a page size that is at most ``max_limit`` and at
+    most the size the server was seen to serve: a page answered with a smaller ``limit`` than
+    asked teaches that size, so later pages line up with the rows received. The answer's skip is
+    ``(page - 1) * limit`` as answered; it may start before the asked ``skip`` (callers trim, as
+    :func:`walk_pages` and the Pager do). A server that repeats a page makes :func:`walk_pages`
+    stop with a :class:`BadResponseError`, like any other source.
+    """
+
+    def __init__(self, fetch_page: FetchNumberedPage, *, max_limit: int = 100) -> None:
+        self.fetch_page = fetch_page
+        self.max_limit = max(1, max_limit)
+        self.served_limit: int | None = None  # the page size the server answered with
+
+    def page_for(self, skip: int, limit: int) -> tuple[int, int]:
+        """(page number, page size) to ask for the rows from ``skip``."""
+        size = max(1, min(limit, self.max_limit, self.served_limit or self.max_limit))
+        return max(0, skip) // size + 1, size
+
+    async def __call__(self, skip: int, limit: int) -> Page[Any]:
+        number, size = self.page_for(skip, limit)
+        page = await self.fetch_page(number, size)
+        if page.limit is not None and 0 < page.limit < size:
+            self.served_limit = page.limit
+        return page

@@ -33,6 +33,11 @@ RATE_LIMIT_MESSAGE = "You've exceeded the per-minute rate limit. Please wait for
 _DIRECTORY = re.compile(r"^/agentassist/api/v1/public/([^/]+)/contacts$")
 _LIST_CONTACTS = re.compile(r"^/campaign/api/v2/public/([^/]+)/campaign/contactList/([^/]+)/getAllContacts$")
 _LIST_DETAILS = re.compile(r"^/campaign/api/v2/public/([^/]+)/campaign/contactList/getAllListDetails$")
+_ONE_LIST = re.compile(r"^/campaign/api/v2/public/([^/]+)/campaign/contactList/([^/]+)$")
+_CAMPAIGNS = re.compile(r"^/campaign/api/v2/public/([^/]+)/campaign/getAllCampaignDetails$")
+_CAMPAIGN_STATUS = re.compile(r"^/campaign/api/v2/public/([^/]+)/campaign/([^/]+)/status$")
+_CAMPAIGN = re.compile(r"^/campaign/api/v2/public/([^/]+)/campaign/([^/]+)$")
+OUTCOME_MAX_LIMIT = 100  # the outcome pages' `limit`: 1 to 100
 
 
 @dataclass
@@ -43,8 +48,10 @@ class Fault:
     ``body`` replaces the answer's body (with ``status`` or 200); ``truncate`` cuts a normal JSON
     answer in half; ``reset`` closes the connection mid-body; ``delay`` sleeps first (for
     timeouts); ``transform`` rewrites a normal answer's JSON; ``patch`` rewrites its bytes (e.g.
-    into invalid UTF-8). A fault matches requests whose path holds ``path_contains`` and whose
-    ``skip`` query parameter is at least ``min_skip`` (when set). ``times`` counts down; None = forever.
+    into invalid UTF-8). A fault matches requests whose path holds ``path_contains``, whose
+    ``skip`` query parameter is at least ``min_skip`` and whose ``page`` (in the JSON body or the
+    query: the campaign outcomes) is at least ``min_page`` (each when set). ``times`` counts
+    down; None = forever.
     """
 
     status: int | None = None
@@ -60,10 +67,17 @@ class Fault:
     path_contains: str | None = None
     min_skip: int | None = None
     times: int | None = 1
+    min_page: int | None = None
 
     def matches(self, path: str, query: dict[str, str]) -> bool:
         if self.path_contains is not None and self.path_contains not in path:
             return False
+        if self.min_page is not None:
+            try:
+                if int(query.get("page", 0)) < self.min_page:
+                    return False
+            except ValueError:
+                return False
         if self.min_skip is not None:
             try:
                 return int(query.get("skip", 0)) >= self.min_skip
@@ -81,6 +95,7 @@ class RecordedRequest:
     claims: dict[str, Any] | None
     headers: dict[str, str]  # without `auth`
     at: float
+    body: Any = None  # the JSON body of a POST, when it had one
 
 
 class DemoServer:
@@ -202,7 +217,8 @@ class DemoServer:
             return None
         return claims if claims.get("appId") == self.client_id else None
 
-    def answer(self, method: str, path: str, query: dict[str, str], headers: dict[str, str]) -> tuple[int, Any]:
+    def answer(self, method: str, path: str, query: dict[str, str], headers: dict[str, str],
+               body: Any = None) -> tuple[int, Any]:
         """Route one verified request to its endpoint: (status, JSON body)."""
         if m := _DIRECTORY.match(path):
             if method != "GET":
@@ -223,12 +239,12 @@ class DemoServer:
             stream = data.find_stream(unquote(m.group(1)))
             if stream is None:
                 return 404, _error(f"Stream not found: {unquote(m.group(1))}", 404)
-            lst = data.find_list(stream, unquote(m.group(2)))
+            lst = data.find_any_list(stream, unquote(m.group(2)))
             if lst is None:
                 return 404, _error(f"Contact list not found: {unquote(m.group(2))}", 404)
             owner, contacts = stream, lst
             status, page = self._page(query, default_limit=50, size=lst.size,
-                                      row=lambda i: data.list_contact(owner, contacts, i))
+                                      row=lambda i: data.any_list_contact(owner, contacts, i))
             if status != 200:
                 return status, page
             return 200, {"status": "success", "message": "Contacts retrieved successfully", "data": page}
@@ -245,7 +261,98 @@ class DemoServer:
                 "message": "Contact lists retrieved successfully",
                 "data": [data.contact_list_details(stream, lst) for lst in stream.lists],
             }
+        if path.startswith("/campaign/api/v2/public/"):
+            return self._campaign_api(method, path, query, headers, body if isinstance(body, dict) else {})
         return 404, _error(f"No such API: {path}", 404)
+
+    def _campaign_api(self, method: str, path: str, query: dict[str, str], headers: dict[str, str],
+                      body: dict[str, Any]) -> tuple[int, Any]:
+        """The read-only campaign endpoints (docs: campaigns.md), envelopes and oddities as documented."""
+        route: tuple[str, re.Match[str]] | None = None
+        for name, pattern in (("one-list", _ONE_LIST), ("campaigns", _CAMPAIGNS), ("status", _CAMPAIGN_STATUS),
+                              ("campaign", _CAMPAIGN)):
+            if m := pattern.match(path):
+                route = (name, m)
+                break
+        if route is None:
+            return 404, _error(f"No such API: {path}", 404)
+        name, m = route
+        wanted = {"one-list": "GET", "campaigns": "POST", "status": "POST", "campaign": "GET"}[name]
+        if method != wanted:
+            return 405, _error("Method not allowed", 405)
+        view = query.get("view", "status")
+        # Every URL but the outcomes' carries accountId as a query parameter.
+        if not (name == "status" and view == "contacts") and query.get("accountId") != self.account_id:
+            return 412, _error("accountId query parameter is missing or wrong", 412)
+        if not headers.get("iid"):
+            return 412, _error("iid header is required", 412)
+        stream = data.find_stream(unquote(m.group(1)))
+        if stream is None:
+            return 404, _error(f"Stream not found: {unquote(m.group(1))}", 404)
+        if name == "one-list":
+            lst = data.find_any_list(stream, unquote(m.group(2)))
+            if lst is None:
+                return 404, _error(f"Contact list not found: {unquote(m.group(2))}", 404)
+            return 200, {"status": "success", "message": "", "data": data.list_details(stream, lst)}
+        if name == "campaigns":
+            return self._campaigns(stream, body)
+        campaign = data.find_campaign(stream, unquote(m.group(2)))
+        if campaign is None:
+            return 404, _error(f"Campaign not found: {unquote(m.group(2))}", 404)
+        if name == "campaign":
+            return 200, {"status": "success", "message": f"Campaign {campaign.name} retrieved successfully",
+                         "data": data.campaign_details(stream, campaign)}
+        if view == "status":
+            return 200, {"status": "success", "data": {"id": campaign.id, "status": campaign.status,
+                                                       "name": campaign.name}}
+        if view != "contacts":
+            return 412, _error(f"view must be status or contacts, not {view}", 412)
+        return self._outcomes(stream, campaign, body)
+
+    def _campaigns(self, stream: data.DemoStream, body: dict[str, Any]) -> tuple[int, Any]:
+        kind = body.get("type")
+        if kind not in ("voice", "sms"):
+            return 412, _error("type is required: voice or sms", 412)
+        try:
+            skip = int(body.get("skip") or 0)
+            limit = int(body.get("limit") or 50)
+        except (TypeError, ValueError):
+            return 412, _error("skip and limit must be numbers", 412)
+        if skip < 0 or limit < 1:
+            return 412, _error("skip must be >= 0 and limit >= 1", 412)
+        filters: dict[str, Any] = body["filters"] if isinstance(body.get("filters"), dict) else {}
+        statuses = filters.get("status") or []
+        priorities = filters.get("priority") or []
+        modes = filters.get("dialingMode") or [] if kind == "voice" else []
+        chosen = [c for c in data.campaigns_of(stream) if c.kind == kind
+                  and (not statuses or c.status in statuses)
+                  and (not priorities or c.priority in priorities)
+                  and (not modes or c.dialing_mode in modes)]
+        limit = min(limit, self.page_cap)
+        end = min(len(chosen), skip + limit)
+        return 200, {"status": "success", "message": "Campaign retrieved successfully", "data": {
+            "results": [data.campaign_item(stream, c) for c in chosen[skip:end]],
+            "skip": skip, "limit": limit, "hasMore": end < len(chosen),
+            "totalPages": math.ceil(len(chosen) / limit) if chosen else 0, "totalResults": len(chosen)}}
+
+    def _outcomes(self, stream: data.DemoStream, campaign: data.DemoCampaign, body: dict[str, Any]) -> tuple[int, Any]:
+        """Page-number paging: no `hasMore`, no `skip`; `totalResults` one more than the rows, as
+        in the docs' sample (4 beside 3 rows)."""
+        try:
+            page = int(body.get("page") or 1)
+            limit = int(body.get("limit") or OUTCOME_MAX_LIMIT)
+        except (TypeError, ValueError):
+            return 412, _error("page and limit must be integers", 412)
+        if page < 1 or limit < 1:
+            return 412, _error("page must be >= 1 and limit between 1 and 100", 412)
+        limit = min(limit, OUTCOME_MAX_LIMIT, self.page_cap)
+        size = data.campaign_size(stream, campaign)
+        start = (page - 1) * limit
+        end = min(size, start + limit)
+        return 200, {"status": "success", "data": {
+            "results": [data.campaign_outcome(stream, campaign, i) for i in range(start, end)],
+            "page": page, "limit": limit, "totalPages": math.ceil(size / limit) if size else 0,
+            "totalResults": size + 1 if size else 0}}
 
     def _page(self, query: dict[str, str], *, default_limit: int, size: int,
               row: Callable[[int], dict[str, Any]]) -> tuple[int, dict[str, Any]]:
@@ -330,16 +437,26 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self, method: str) -> None:
         demo = self.server.demo
         length = int(self.headers.get("Content-Length") or 0)
+        request_body: Any = None
         if length:
-            self.rfile.read(length)
+            try:
+                request_body = json.loads(self.rfile.read(length))
+            except ValueError:
+                request_body = None
         parts = urlsplit(self.path)
         path = parts.path
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        # Faults match on paging in the body too (POST endpoints page there).
+        match_on = dict(query)
+        if isinstance(request_body, dict):
+            for key in ("skip", "page"):
+                if isinstance(request_body.get(key), int) and key not in match_on:
+                    match_on[key] = str(request_body[key])
         headers = {k.lower(): v for k, v in self.headers.items() if k.lower() != "auth"}
         claims = demo.verify(self.headers.get("auth"))
 
         def send(status: int, body: bytes, content_type: str = "application/json", extra: dict[str, str] | None = None) -> None:
-            demo._record(RecordedRequest(method, path, query, status, claims, headers, time.monotonic()))
+            demo._record(RecordedRequest(method, path, query, status, claims, headers, time.monotonic(), request_body))
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
@@ -355,7 +472,7 @@ class _Handler(BaseHTTPRequestHandler):
             extra = {"Retry-After": str(max(1, math.ceil(wait)))} if demo.send_retry_after else {}
             send(429, _dumps(_error(RATE_LIMIT_MESSAGE, 429)), extra=extra)
             return
-        fault = demo._take_fault(path, query)
+        fault = demo._take_fault(path, match_on)
         if fault and fault.delay:
             time.sleep(fault.delay)
         if fault and fault.status is not None and fault.body is None:
@@ -371,17 +488,17 @@ class _Handler(BaseHTTPRequestHandler):
         if headers.get("accountid") != demo.account_id:
             send(401, _dumps(_error("Invalid accountId", 4003)))
             return
-        status, body = demo.answer(method, path, query, headers)
+        status, answer = demo.answer(method, path, query, headers, request_body)
         if fault and fault.transform is not None:
-            body = fault.transform(body)
-        payload = _dumps(body)
+            answer = fault.transform(answer)
+        payload = _dumps(answer)
         if fault and fault.truncate:
             payload = payload[: len(payload) // 2]
         if fault and fault.patch is not None:
             payload = fault.patch(payload)
         if fault and fault.reset:
             self._reset_mid_body(status, payload)
-            demo._record(RecordedRequest(method, path, query, status, claims, headers, time.monotonic()))
+            demo._record(RecordedRequest(method, path, query, status, claims, headers, time.monotonic(), request_body))
             return
         send(status, payload)
 

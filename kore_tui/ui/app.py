@@ -80,6 +80,9 @@ class KoreTuiApp(App[None]):
         self.make_session = make_session or session_factory(self.settings, clock)
         self.no_cache = no_cache
         self.cache: RowCache | None = None
+        self.export_dir = ""  # config.toml's `export_dir`: where exports go (empty: the current directory)
+        self._saved_theme: str | None = None  # the theme config.toml has (None: not read yet)
+        self.budget_wait_until = 0.0  # monotonic: a request waits for the request budget until then
 
     # -- start-up ---------------------------------------------------------------------------
 
@@ -110,15 +113,23 @@ class KoreTuiApp(App[None]):
 
     def apply_keymap(self) -> None:
         """The `[keymap]` of config.toml, for every profile (the demo's too): ids and keys that
-        cannot be used are said, and the rest apply."""
+        cannot be used are said, and the rest apply. Also its `theme` and `export_dir`."""
         from kore_tui.ui.keys import check_keymap
 
         try:
-            keymap = load_config().keymap
+            config = load_config()
         except ConfigError as exc:
             if self.demo:  # otherwise the profile's start says so
                 self.notify(clean(str(exc)), title="Configuration", severity="error", markup=False)
             return
+        self.export_dir = config.export_dir
+        self._saved_theme = config.theme
+        if config.theme in self.available_themes:
+            self.theme = config.theme
+        elif config.theme:
+            self.notify(clean(f"theme {config.theme!r} in config.toml is not a theme; the default applies"),
+                        title="Configuration", severity="warning", markup=False)
+        keymap = config.keymap
         if not keymap:
             return  # (checking it imports every screen: not before they are needed)
         usable, problems = check_keymap(keymap)
@@ -209,12 +220,28 @@ class KoreTuiApp(App[None]):
     def _on_retry(self, reason: str, delay: float) -> None:
         self.notify(f"{clean(reason)}; retrying in {delay:.1f} s", title="Waiting", timeout=max(2.0, delay), markup=False)
 
+    def watch_theme(self, theme: str) -> None:
+        """A theme picked (the palette's "Theme") is kept in config.toml for the next start."""
+        if self._saved_theme is None or theme == self._saved_theme:
+            return  # before config.toml was read (the default theme), or the one it has
+        self._saved_theme = theme
+        try:
+            config = load_config()
+            config.theme = theme
+            save_config(config)
+        except (ConfigError, OSError) as exc:
+            self.notify(clean(f"Could not save the theme: {exc}"), severity="error", markup=False)
+            return
+        if not self.demo:
+            self.config.theme = theme
+
     _budget_notice_until = 0.0  # monotonic: a "waiting for the request budget" notice shows until then
 
     def _on_budget_wait(self, seconds: float) -> None:
         """A request waits for the account's request budget (this or another kore-tui process spent
         it): said once, not once per waiting page."""
         now = time.monotonic()
+        self.budget_wait_until = max(self.budget_wait_until, now + seconds)  # progress lines say so
         if now < self._budget_notice_until:
             return
         shown = min(max(2.0, seconds), 10.0)
@@ -276,7 +303,8 @@ class KoreTuiApp(App[None]):
         yield SystemCommand("Help", "Keys of this screen, and where the log is", self.action_help)
         yield SystemCommand("Switch profile", "Pick another profile, or make a new one", self.action_switch_profile)
         yield from screen_commands(screen)
-        yield from super().get_system_commands(screen)
+        # Textual's "Keys" panel is the same as Help above: one of them is enough.
+        yield from (command for command in super().get_system_commands(screen) if command.title != "Keys")
 
 
 def screen_commands(screen: Screen) -> Iterable[SystemCommand]:

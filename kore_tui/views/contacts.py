@@ -9,15 +9,15 @@ line. The app's ContactView renders it and routes keys to it; nothing here knows
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from kore_tui.api.errors import ApiError
 from kore_tui.api.models import DirectoryContact, Page
-from kore_tui.cache import DIRECTORY, ViewKey, phone_digits
+from kore_tui.cache import DIRECTORY, RowQuery, ViewKey, phone_digits
 from kore_tui.paging import Pager
-from kore_tui.sources import PageWalked, ViewSource
+from kore_tui.sources import PageWalked, QuerySource, ViewSource
 from kore_tui.text import json_text, printable_only
 from kore_tui.views.format import age, plural
 
@@ -25,25 +25,23 @@ PAGE_SIZE = 100  # asked for; the server may serve fewer and the pager adapts
 STALE_NOTE_AFTER = 60.0  # seconds: rows served from a cache older than this say how old
 
 
-def static_fetch(matches: Sequence[tuple[int, Any]], row: Callable[[Any], Any]) -> Callable[[int, int], Any]:
-    """A Pager source over rows already in hand (the filter's matches): no I/O."""
-
-    async def fetch(skip: int, limit: int) -> Page[Any]:
-        chunk = matches[skip: skip + limit]
-        return Page(rows=tuple(row(raw) for _, raw in chunk), skip=skip, limit=limit,
-                    has_more=skip + limit < len(matches), total_results=len(matches), total_pages=None)
-
-    return fetch
-
-
 @dataclass(frozen=True, slots=True)
 class Filtered:
-    """The filter's answer: a pager over the matching rows, and how many rows it searched."""
+    """The filter's (or the sort's) answer: a pager over the matching rows, the source that
+    counts them, and how many rows of the view the cache holds."""
 
     text: str
     pager: Pager[Any]
-    matches: int
+    source: QuerySource
     loaded: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sort:
+    """The table sorted by one of its columns (by index), up or down."""
+
+    column: int
+    descending: bool = False
 
 
 def short_error(error: Exception) -> str:
@@ -64,9 +62,12 @@ class ContactsModel:
         self.noun = noun
         self.main_pager: Pager[Any] = Pager(source.fetch, page_size=page_size, row_count_hint=expected_rows)
         self.filter_text = ""
+        self.sort: Sort | None = None
+        self.region: str | None = None  # where numbers typed in the filter without a country code are
         self.matches = 0  # rows matching the filter
         self.loaded = 0  # rows of the view in the cache (what the filter searched)
         self.fetching_all = False
+        self._query: QuerySource | None = None
 
     @property
     def key(self) -> ViewKey:
@@ -80,23 +81,62 @@ class ContactsModel:
     def filtering(self) -> bool:
         return bool(self.filter_text)
 
-    # -- the filter ------------------------------------------------------------------------------
+    @property
+    def querying(self) -> bool:
+        """The table shows a query over the cache (a filter, a sort), not the view's pages."""
+        return self.filtering or self.sort is not None
+
+    # -- the filter and the sort -------------------------------------------------------------------
+
+    def row_query(self, text: str | None = None) -> RowQuery:
+        sort = self.sort
+        return RowQuery.for_text(self.filter_text if text is None else text, region=self.region,
+                                 sort_column=sort.column if sort else None, descending=bool(sort and sort.descending))
+
+    async def query(self, text: str | None = None) -> Filtered:
+        """The cached rows matching ``text`` (default: the filter) in the sort's order, as a
+        pager a table can show: pages are read as they are shown, and the count follows."""
+        if self._query is not None:
+            self._query.cancel()  # superseded: stop its scan
+        source = self._query = QuerySource(self.source.cache, self.source.key, self.row_query(text), self.source.row)
+        loaded = await asyncio.to_thread(self.source.cache.count_rows, self.source.key)
+        pager: Pager[Any] = Pager(source.fetch, page_size=self.main_pager.page_size)
+        return Filtered(self.filter_text if text is None else text, pager, source, loaded)
 
     async def filter(self, text: str) -> Filtered:
         """The cached rows matching ``text``, as a pager a table can show."""
-        cache, key = self.source.cache, self.source.key
-        matches = await asyncio.to_thread(cache.matching_rows, key, text)
-        loaded = await asyncio.to_thread(cache.count_rows, key)
-        return Filtered(text, Pager(static_fetch(matches, self.source.row), page_size=self.main_pager.page_size),
-                        len(matches), loaded)
+        return await self.query(text)
+
+    async def count(self, filtered: Filtered) -> int:
+        """How many rows ``filtered`` holds (after its first page has shown)."""
+        self.matches = await filtered.source.count()
+        return self.matches
 
     def take(self, filtered: Filtered) -> None:
-        """Make ``filtered`` the filter's current answer."""
-        self.matches, self.loaded = filtered.matches, filtered.loaded
+        """Make ``filtered`` the current answer."""
+        self.loaded = filtered.loaded
+        self.matches = filtered.source.counted or 0
+
+    def complete_for_sort(self) -> bool:
+        """Sorting is done by the cache, so it needs the whole view there."""
+        total = self.main_pager.row_count
+        return self.main_pager.row_count_exact and self.loaded >= total
+
+    def next_sort(self, columns: int) -> Sort | None:
+        """The sort after ``s``: the next column, and after the last one, none."""
+        if self.sort is None:
+            return Sort(0)
+        return Sort(self.sort.column + 1, self.sort.descending) if self.sort.column + 1 < columns else None
+
+    def cancel(self) -> None:
+        if self._query is not None:
+            self._query.cancel()
 
     async def matching_rows(self) -> list[tuple[int, dict[str, Any]]]:
-        """(position, raw) of every cached row matching the filter, in the view's order."""
-        return await asyncio.to_thread(self.source.cache.matching_rows, self.source.key, self.filter_text)
+        """(position, raw) of every cached row matching the filter, in the table's order."""
+        source = QuerySource(self.source.cache, self.source.key, self.row_query(), self.source.row)
+        positions = await source.positions()
+        return await asyncio.to_thread(self.source.cache.rows_at, self.source.key, positions)
 
     # -- the rest of the view ---------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from typing import Any
 from kore_tui.api.walk import FetchPage
 from kore_tui.export import Format, Progress, RowWriter, export_rows
 from kore_tui.files import AtomicTarget
+from kore_tui.views.format import plural
 
 
 @dataclass
@@ -32,8 +33,8 @@ class ExportJob:
     def outcome(self) -> str:
         """After a failure: what became of the rows."""
         if self.kept is not None:
-            return f"the {self.rows:,} rows fetched are kept in {self.kept}"
-        return f"{self.rows:,} rows fetched, nothing written to {self.path}"
+            return f"the {plural(self.rows, 'row')} fetched {'is' if self.rows == 1 else 'are'} kept in {self.kept}"
+        return f"{plural(self.rows, 'row')} fetched, nothing written to {self.path}"
 
 
 async def export_to_file(

@@ -21,6 +21,7 @@ from kore_tui.ui.compat import breakpoint_classes
 from kore_tui.ui.safe_text import clean
 from kore_tui.ui.screens.prompt import GoToRowPrompt, TextPrompt
 from kore_tui.ui.widgets.contact_view import ContactView
+from kore_tui.ui.widgets.filter_bar import FilterBar
 from kore_tui.ui.widgets.key_hints import KeyHints
 from kore_tui.ui.widgets.title_bar import TitleBar
 from kore_tui.ui.widgets.view_bar import ViewBar
@@ -69,6 +70,8 @@ class BrowserScreen(Screen[None]):
     AUTO_FOCUS = "LazyTable"
     BINDINGS = [
         Binding("question_mark", "app.help", "Help", key_display="?", id="app.help"),  # here, not last: seen at 80 cols
+        # Esc: clears the filter first, then goes back; check_action picks, and the hints say which.
+        Binding("escape", "clear_filter", "Clear filter", id="browser.clear-filter"),
         Binding("escape", "back", "Back", id="browser.back"),
         Binding("1", "view('list')", "List", show=False, id="browser.list"),
         Binding("2", "view('directory')", "Directory", show=False, id="browser.directory"),
@@ -78,6 +81,8 @@ class BrowserScreen(Screen[None]):
         Binding("f", "find_number", "Find number", id="browser.find-number"),
         Binding("e", "export", "Export", id="browser.export"),
     ]
+    # Kept on a narrow key hints line, with ? and ^q (the rest: ? help).
+    KEY_HINTS_KEEP = ("browser.filter", "browser.back", "browser.clear-filter", "browser.export")
 
     def __init__(self, session: Session, stream_id: str, list_id: str | None, *,
                  contact_list: ContactList | None = None) -> None:
@@ -169,6 +174,7 @@ class BrowserScreen(Screen[None]):
             await views.add_content(self._view(DIRECTORY))
         views.current = which
         self.query_one(ViewBar).open_view = which
+        self.refresh_bindings()  # each view has its own filter: Esc clears it, or goes back
         self._focus_table()
 
     def on_view_bar_chosen(self, event: ViewBar.Chosen) -> None:
@@ -227,6 +233,37 @@ class BrowserScreen(Screen[None]):
         from kore_tui.ui.screens.export import ExportScreen
 
         self.app.push_screen(ExportScreen(self.current_view()))
+
+    def _filter_shown(self) -> FilterBar | None:
+        """The open view's filter line, when it is open or a filter applies."""
+        views = self.query(Views)
+        if not views or not views.first().query(f"#{self.open_view}"):
+            return None
+        view = self.current_view()
+        bars = view.query(FilterBar)
+        if bars and (view.filtering or bars.first().has_class("-open")):
+            return bars.first()
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return self._filter_shown() is not None
+        if action == "back":
+            return self._filter_shown() is None
+        return True
+
+    def on_filter_bar_changed(self) -> None:
+        self.refresh_bindings()  # Esc clears the filter, or goes back
+
+    def on_filter_bar_closed(self) -> None:
+        self.refresh_bindings()
+
+    def action_clear_filter(self) -> None:
+        """Esc with a filter (typed, or applied and the table back in charge): cleared, the view
+        as it was. Esc again goes back."""
+        bar = self._filter_shown()
+        if bar is not None:
+            bar.action_close()
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

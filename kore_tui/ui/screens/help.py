@@ -26,10 +26,13 @@ class HelpScreen(ModalScreen[None]):
             yield Label("Keys on this screen", classes="title")
             yield Static(self.keys)
             yield Static(Text.assemble(
-                ("ctrl+p", "bold"), "  command palette: every action by name\n",
+                (self._palette_key(), "bold cyan"), "  command palette: every action by name, and the theme\n",
                 ("Log file: ", "bold"), str(self.log_file),
             ))
             yield Label(f"{self._close_key()} closes", classes="hint")
+
+    def _palette_key(self) -> str:
+        return self.app.get_key_display(Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette"))
 
     def _close_key(self) -> str:
         """The first key that closes help: Esc, or the first of [keymap]'s `help.close`."""
@@ -51,6 +54,8 @@ def _key_table(screen: Screen) -> Table:
         binding = active.binding
         if not binding.description or (binding.description, binding.action) in seen:
             continue
+        if binding.action in ("command_palette", "app.command_palette"):
+            continue  # its own line below the table says what it does
         seen.add((binding.description, binding.action))  # type: ignore[arg-type]
         keys = [k for k, a in screen.active_bindings.items() if a.binding.action == binding.action]
         shown = " ".join(screen.app.get_key_display(screen.active_bindings[k].binding) for k in keys)

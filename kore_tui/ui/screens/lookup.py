@@ -88,6 +88,10 @@ def render_result(result: LookupResult, now: float) -> Table:
     add("Directory", report.directory)
     grid.add_row(Text("Lists"), Text(report.lists_summary))
     add("", report.lists)
+    if report.campaigns_summary:
+        grid.add_row(Text("Campaigns"), Text(clean(report.campaigns_summary)))
+        add("", report.campaigns)
+    add("Do not call", report.dnc)
     grid.add_row(Text("Searched"), Text(""))
     add("", report.searched)
     grid.add_row(Text("Requests"), Text(f"{report.requests}"))

@@ -120,6 +120,7 @@ class ProfileScreen(Screen[None]):
             streams=list(self.profile.streams) if self.profile else [],
             max_rpm=self.profile.max_rpm if self.profile else None,
             ca_bundle=self.profile.ca_bundle if self.profile else "",
+            color=self.profile.color if self.profile else "",
         )
         wanted = [s.strip() for s in self._value("streams").split(",") if s.strip()]
         profile.streams = [s for s in profile.streams if s.id in wanted]

@@ -1,4 +1,4 @@
-"""Small modal prompts: a line of text, a row number."""
+"""Small modal prompts: a line of text, a row number, a yes or no."""
 
 from __future__ import annotations
 
@@ -43,3 +43,32 @@ class GoToRowPrompt(TextPrompt):
 
     def __init__(self, row_count: int) -> None:
         super().__init__(f"Go to row (1 to {row_count:,}):", integer=True, placeholder="row number")
+
+
+class ConfirmPrompt(ModalScreen[bool]):
+    """Say what is about to happen (a long fetch: its cost) and ask: Enter goes ahead (True),
+    Esc does not (False)."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="prompt.cancel"),
+        Binding("enter", "confirm", "Start", id="prompt.confirm"),
+    ]
+
+    def __init__(self, question: str, detail: str = "", *, go: str = "starts") -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+        self.go = go
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="prompt"):
+            yield Label(self.question, markup=False)
+            if self.detail:
+                yield Label(self.detail, markup=False, classes="estimate")
+            yield Label(f"Enter {self.go} · Esc cancels", classes="hint", markup=False)
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

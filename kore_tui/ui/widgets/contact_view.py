@@ -7,6 +7,7 @@ widget renders it and routes keys to it.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +28,8 @@ from kore_tui.ui.widgets.filter_bar import FilterBar
 from kore_tui.ui.widgets.lazy_table import Column, LazyTable
 from kore_tui.ui.widgets.status_line import StatusLine
 from kore_tui.views.contacts import ContactsModel, short_error
+from kore_tui.views.estimate import estimate_under, progress_text
+from kore_tui.views.format import plural
 
 LOADING = "Loading…"  # the detail pane while the row under the cursor is on its way
 REFILTER_EVERY = 20  # pages fetched by "fetch the rest" between refreshes of the filter's matches
@@ -71,6 +74,7 @@ class ContactView(Container):
         self.last_error: Exception | None = None
         self._main_cursor = 0
         self._fetch_all: Worker[None] | None = None
+        self._fetch_started = 0.0  # monotonic: when fetching the rest started
         self._detail_queued = False
         model.source.on_refreshed = lambda skip: self.call_later(self._refreshed)
 
@@ -228,10 +232,31 @@ class ContactView(Container):
             self._fetch_all = None
             self.model.fetching_all = False
             self._fetch_progress().remove_class("-running")
-            self.app.notify("Stopped fetching; what was fetched stays.", markup=False)
+            self.app.notify(f"Stopped fetching: the {plural(self.loaded, 'row')} fetched stay in the cache.",
+                            markup=False)
             self._show_position()
             return
-        self._fetch_all = self.fetch_all()
+        self.confirm_fetch_all()
+
+    def confirm_fetch_all(self) -> None:
+        """Fetching more than a hundred pages: its cost said first, Enter starts it."""
+        from kore_tui.ui.kore_app import kore_app
+        from kore_tui.ui.screens.prompt import ConfirmPrompt
+
+        session = kore_app(self).session
+        cost = estimate_under(session.budget if session is not None else None, self.main_pager.row_count,
+                              page_size=self.main_pager.page_size)
+        if not cost.needs_confirm:
+            self._fetch_all = self.fetch_all()
+            return
+
+        def answered(go: bool | None) -> None:
+            if go:
+                self._fetch_all = self.fetch_all()
+
+        self.app.push_screen(ConfirmPrompt(f"Fetch all of this view into the cache? {cost.text()}.",
+                                           "Pages still fresh in the cache cost no request. F again stops; "
+                                           "what was fetched stays."), answered)
 
     def _fetch_progress(self) -> ProgressBar:
         """The fetch-all progress bar, above the status line; made on first use (a view opens
@@ -250,6 +275,8 @@ class ContactView(Container):
         bar.add_class("-running")
         bar.update(total=self.main_pager.row_count or None, progress=0)
         pages = 0
+        self._fetch_started = time.monotonic()
+        ticker = self.set_interval(1.0, self._show_position)  # says so while a request waits for the budget
 
         def walked(page: Page[Any]) -> None:
             nonlocal pages
@@ -265,6 +292,7 @@ class ContactView(Container):
             self.status.show(error=f"fetching all: {short_error(exc)}")
             return
         finally:
+            ticker.stop()
             bar.remove_class("-running")
             self._fetch_all = None
         if self.filtering:
@@ -343,4 +371,10 @@ class ContactView(Container):
         table = self.table
         position, activity = self.model.position(cursor=table.cursor_row, count=table.row_count,
                                                  fetching=table.fetching, now=self.clock())
+        if self.model.fetching_all:  # rows, rate, time left, and whether it waits for the budget
+            waiting = time.monotonic() < getattr(self.app, "budget_wait_until", 0.0)
+            running = progress_text(self.loaded, self.main_pager.row_count or None,
+                                    time.monotonic() - self._fetch_started, waiting=waiting)
+            parts = [part for part in activity.split(" · ") if part and not part.startswith("fetching all")]
+            activity = " · ".join([f"fetching all: {running} (F stops)", *parts])
         self.status.show(position=position, activity=activity)

@@ -18,6 +18,10 @@ class Hint:
     shown: str  # the key as shown ("?", "^g")
     description: str
     enabled: bool
+    kept: bool = False  # dropped last on a narrow line (Help, Quit, the screen's KEY_HINTS_KEEP)
+
+
+ALWAYS_KEPT = ("app.help", "app.quit")
 
 
 class KeyHints(Widget):
@@ -26,9 +30,10 @@ class KeyHints(Widget):
     ``Footer`` is a widget per key, and it rebuilds them all whenever the bindings change (each
     focus change, each screen pushed over it, even while hidden): ~15 ms a time here, three or
     four times as a screen opens, just as its first rows arrive. This one line only repaints.
-    It also fits narrow terminals: descriptions are squeezed, then the last hints dropped,
-    before the first ones (the screens list their most useful keys first) are cut. A click on a
-    hint presses its key.
+    It also fits narrow terminals: descriptions are squeezed, then the palette's hint dropped,
+    then the last hints, except Help, Quit and the ids of the screen's ``KEY_HINTS_KEEP`` (its
+    primary actions), which go only when nothing else is left to drop (the rest are in ``?``
+    help). A click on a hint presses its key.
     """
 
     DEFAULT_CSS = """
@@ -70,17 +75,18 @@ class KeyHints(Widget):
     def _active_hints(self) -> tuple[list[Hint], Hint | None]:
         app = self.app
         active = self.screen.active_bindings
+        kept = {*ALWAYS_KEPT, *getattr(self.screen, "KEY_HINTS_KEEP", ())}
         hints: list[Hint] = []
         actions: set[str] = set()
         for found in active.values():
             binding = found.binding
             if binding.show and binding.action not in actions:
                 actions.add(binding.action)
-                hints.append(Hint(binding.key, app.get_key_display(binding), binding.description, found.enabled))
+                hints.append(Hint(binding.key, app.get_key_display(binding), binding.description, found.enabled,
+                                  binding.id in kept))
         palette = None
-        if app.ENABLE_COMMAND_PALETTE and (found := active.get(app.COMMAND_PALETTE_BINDING)) is not None:
-            binding = found.binding
-            palette = Hint(binding.key, app.get_key_display(binding), binding.description, found.enabled)
+        if app.ENABLE_COMMAND_PALETTE and (key := active.get(app.COMMAND_PALETTE_BINDING)) is not None:
+            palette = Hint(key.binding.key, app.get_key_display(key.binding), key.binding.description, key.enabled)
         return hints, palette
 
     def render(self) -> Text:
@@ -108,8 +114,10 @@ class KeyHints(Widget):
         while shown and length(parts) + tail_width > width:
             if tail:
                 tail, tail_width = [], 0
-            else:
-                shown, parts = shown[:-1], parts[:-1]
+                continue
+            # The last hint not kept goes first; the kept ones only when nothing else is left.
+            drop = next((i for i in range(len(shown) - 1, -1, -1) if not shown[i].kept), len(shown) - 1)
+            shown, parts = shown[:drop] + shown[drop + 1:], parts[:drop] + parts[drop + 1:]
         line = Text(no_wrap=True, overflow="crop", end="")
         self._spans = []
         for hint, part in zip(shown, parts):
