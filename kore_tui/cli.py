@@ -47,12 +47,13 @@ from kore_tui.views.export import ExportJob, export_to_file
 from kore_tui.lookup import DEFAULT_MAX_ROWS, LookupError_, LookupResult
 from kore_tui.cache import DIRECTORY, RowCache
 from kore_tui.demo.launch import demo_profile, start_demo
-from kore_tui.sources import ViewSource
+from kore_tui.sources import CacheLostRows, ViewSource
 from kore_tui.session import Session, Settings, exposure_warning, log_path, open_cache, setup_logging
 from kore_tui.phones import normal_region
 from kore_tui.text import clean, json_text
 from kore_tui.views.format import age, plural
 from kore_tui.views.campaigns import OUTCOME_FIELDS, campaign_columns, campaign_to_json, campaigns_with_lists
+from kore_tui.views.contacts import ContactsModel
 from kore_tui.views.lookup import lookup_report
 
 EXIT_ERROR = 1
@@ -127,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="on an error or Ctrl+C, keep the rows written so far as FILE.partial")
     export.add_argument("--csv-raw", action="store_true",
                         help="CSV: leave values that a spreadsheet would run as formulas as they are")
+    export.add_argument("--filter", metavar="TEXT",
+                        help="only the rows matching TEXT, as / does in the app (a phone number in any written "
+                             "form, or any text); the view is first completed in the local cache")
     export.add_argument("--page-size", type=int, default=100, help="rows asked per request (the server may cap it)")
     export.add_argument("--concurrency", type=int, default=4, help="pages fetched ahead at once")
 
@@ -347,14 +351,17 @@ async def cmd_export(args: argparse.Namespace, options: Options) -> int:
     target = Path(args.output) if args.output and args.output != "-" else None
     if target is not None:
         check_target(target, force=args.force)  # before any request: a refusal costs nothing
-    async with session_for(options) as session:
-        # Straight from the server: an export is a fresh copy, and rows it fetches stay in memory.
+    cache = _command_cache(options) if args.filter else None
+    async with session_for(options, cache) as session:
         source: ViewSource
         if args.what == "outcomes":
             source = session.outcomes_source(args.stream, args.campaign_id)
         else:
             source = session.source(args.stream, args.list_id if args.what == "list" else DIRECTORY)
-        fetch = source.client_fetch
+        # Straight from the server: an export is a fresh copy, and rows it fetches stay in memory.
+        fetch: FetchPage = source.client_fetch
+        if args.filter:
+            fetch = await _filtered_fetch(session, source, args.filter, args.page_size)
         fields = (OUTCOME_FIELDS if args.what == "outcomes" else DIRECTORY_FIELDS if source.is_directory
                   else CAMPAIGN_FIELDS)
         if target is None:
@@ -363,6 +370,32 @@ async def cmd_export(args: argparse.Namespace, options: Options) -> int:
         else:
             await _export_to_file(fetch, fields, target, args)
     return 0
+
+
+def _command_cache(options: Options) -> RowCache:
+    """The local cache for a command that searches rows (or memory with --no-cache)."""
+    cache = open_cache(enabled=not options.no_cache and (options.demo or load_config().cache))
+    if cache.problem:
+        print(f"kore-tui: warning: {clean(cache.problem)}", file=sys.stderr)
+    return cache
+
+
+async def _filtered_fetch(session: Session, source: ViewSource, text: str, page_size: int) -> FetchPage:
+    """The view completed in the cache (only what is missing or stale is fetched), then the rows
+    matching ``text`` read from it page by page."""
+    progress = _ProgressLine(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        await source.complete(page_size=page_size, on_page=(lambda page: progress(page.end, page.total_results,
+                                                                                   "caching the view: "))
+                              if progress else None)
+    except CacheLostRows as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        if progress:
+            progress.done()
+    model = ContactsModel(source)
+    model.filter_text, model.region = text, session.region
+    return model.query_fetch()
 
 
 async def _export(fetch: Callable[[int, int], Any], writer: RowWriter, args: argparse.Namespace, where: str) -> None:
@@ -438,9 +471,7 @@ def _budget_waiting(seconds: float) -> None:
 
 
 async def cmd_find(args: argparse.Namespace, options: Options) -> int:
-    cache = open_cache(enabled=not options.no_cache and (options.demo or load_config().cache))
-    if cache.problem:
-        print(f"kore-tui: warning: {clean(cache.problem)}", file=sys.stderr)
+    cache = _command_cache(options)
     progress = _ProgressLine(sys.stderr) if sys.stderr.isatty() and not args.json else None
     try:
         async with session_for(options, cache) as session:

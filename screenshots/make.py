@@ -16,16 +16,21 @@ sys.path.insert(0, str(HERE.parent))
 
 from tests.scenes import SCENES  # noqa: E402
 
-SHOWN = {
-    "picker": (80, 24),
-    "browser-list": (80, 24),
-    "browser-directory": (120, 40),
-    "browser-hostile": (120, 40),
-    "browser-million-end": (120, 40),
-    "browser-error": (80, 24),
-    "profile-first-run": (80, 24),
-    "help": (80, 24),
-}
+SHOWN = [
+    ("picker", (80, 24)),
+    ("browser-list", (80, 24)),
+    ("browser-directory", (120, 40)),
+    ("browser-hostile", (120, 40)),
+    ("browser-million-end", (120, 40)),
+    ("browser-error", (80, 24)),
+    ("profile-first-run", (80, 24)),
+    ("help", (80, 24)),
+    # The smallest size the app is made for.
+    ("picker", (60, 20)),
+    ("browser-list", (60, 20)),
+    ("help", (60, 20)),
+    ("export-estimate", (60, 20)),
+]
 
 
 async def shoot(name: str, size: tuple[int, int]) -> Path:
@@ -45,7 +50,7 @@ def main() -> None:
             os.environ[var] = str(Path(tmp) / var.lower())
         for key in [k for k in os.environ if k.startswith("KORE_")]:
             del os.environ[key]
-        for name, size in SHOWN.items():
+        for name, size in SHOWN:
             print(asyncio.run(shoot(name, size)).relative_to(HERE.parent))
 
 

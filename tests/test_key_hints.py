@@ -1,4 +1,4 @@
-"""The key hints line: what it shows at 80 and 120 columns, that it follows focus, and clicks."""
+"""The key hints line: what it shows at 50, 80 and 120 columns, that it follows focus, and clicks."""
 
 from __future__ import annotations
 
@@ -23,10 +23,21 @@ async def test_at_80_columns_every_key_of_the_picker_fits() -> None:
         assert isinstance(app.screen, PickerScreen)
         line = hints_line(app)
         assert len(line.rstrip()) <= 80 == app.screen.query_one(KeyHints).size.width
-        # Squeezed ("? Help", not " ? Help "): all six keys, the palette's dropped first.
-        for hint in ("a Add stream", "? Help", "c Directory", "/ Filter", "r Reload", "f Find number", "^o Profiles"):
+        # Squeezed ("? Help", not " ? Help "): every shown key and Quit, the palette's dropped first
+        # (^o Profiles is in ? help and the palette).
+        for hint in ("a Add stream", "? Help", "c Directory", "/ Filter", "r Reload", "f Find number", "^q Quit"):
             assert hint in line, line
         assert "palette" not in line
+
+
+async def test_a_narrow_line_keeps_help_quit_and_the_primary_keys() -> None:
+    app = KoreTuiApp(demo=True, clock=pinned_clock, animate=False)
+    async with app.run_test(size=(50, 20)) as pilot:
+        await settle(pilot)
+        line = hints_line(app)
+        for hint in ("? Help", "c Directory", "/ Filter", "^q Quit"):  # the others go first
+            assert hint in line, line
+        assert "Find number" not in line
 
 
 async def test_at_120_columns_the_hints_are_roomy_and_the_palette_sits_right() -> None:

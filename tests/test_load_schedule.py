@@ -20,6 +20,10 @@ from kore_tui.ui.widgets.load_schedule import (
 )
 
 SCREEN = 33  # rows on screen (120x40)
+
+
+def screen() -> int:
+    return SCREEN
 KEY_REPEAT = 0.04  # a held key, 25 times a second
 
 
@@ -47,7 +51,7 @@ class Table:
         self.schedule.chose()
 
     def moved(self) -> None:
-        wait = self.schedule.moved(SCREEN)
+        wait = self.schedule.moved(screen)
         if wait > 0:
             self.due = self.now + wait  # a debounce: the later call decides
         else:
@@ -121,17 +125,17 @@ def test_quick_small_scrolls_are_not_a_fly_by() -> None:
     table.jump(0.0)
     for n in range(6):  # a mouse wheel: 3 rows a notch, 20 ms apart; under a screen in all
         table.key(0.1 + n * 0.02, scrolls=3)
-    assert not table.schedule.flying(SCREEN)
+    assert not table.schedule.flying(screen)
     assert table.due == pytest.approx(1000.2 + LOAD_DELAY)
 
 
 def test_a_jump_asks_at_once_even_in_flight_and_ends_the_flight() -> None:
     table = Table()
     last = held(table, 1.0, scrolls=SCREEN)
-    assert table.schedule.flying(SCREEN)
+    assert table.schedule.flying(screen)
     table.jump(last + 0.01)
     assert table.asked == [0.0, pytest.approx(last + 0.01)]
-    assert table.schedule.direction == 0 and not table.schedule.flying(SCREEN)
+    assert table.schedule.direction == 0 and not table.schedule.flying(screen)
     table.key(last + 0.05, scrolls=SCREEN)  # the next move waits the single move's delay
     assert table.due == pytest.approx(1000.0 + last + 0.05 + LOAD_DELAY)
 
@@ -140,7 +144,7 @@ def test_a_flight_ends_once_its_moves_are_older_than_the_window() -> None:
     table = Table()
     last = held(table, 1.0, scrolls=SCREEN)
     table.at(1000.0 + last + FLY_WINDOW + 0.01)
-    assert not table.schedule.flying(SCREEN)
+    assert not table.schedule.flying(screen)
 
 
 def test_a_longer_load_delay_holds_for_flights_too() -> None:

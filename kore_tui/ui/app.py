@@ -39,6 +39,7 @@ class KoreTuiApp(App[None]):
     TITLE = "kore-tui"
     # Wide terminals put the detail pane beside the table; at 80 columns it goes below.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall")]  # short: dialogs lose their inner margin
     keymap: dict[str, str] = {}  # the usable part of config.toml's [keymap] (replaced, never changed)
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),

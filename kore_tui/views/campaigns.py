@@ -46,7 +46,7 @@ from kore_tui.sources import (
     stream_contact_lists,
 )
 from kore_tui.views.contacts import ContactsModel
-from kore_tui.views.format import age, plural
+from kore_tui.views.format import plural
 
 if TYPE_CHECKING:  # the Session imports the lookup, which imports this module
     from kore_tui.session import Session
@@ -463,7 +463,3 @@ def number_lines(answer: NumberCampaigns) -> list[tuple[str, str]]:
     lines = [("campaign" if n == 0 else "", describe_in_campaign(hit)) for n, hit in enumerate(answer.campaigns)]
     lines += [("do-not-call", describe_dnc(mark)) for mark in answer.dnc]
     return lines
-
-
-def age_note(fetched_at: float | None, now: float) -> str:
-    return "" if fetched_at is None else f"fetched {age(now - fetched_at)}"

@@ -15,6 +15,7 @@ from typing import Any
 
 from kore_tui.api.errors import ApiError
 from kore_tui.api.models import DirectoryContact, Page
+from kore_tui.api.walk import FetchPage
 from kore_tui.cache import DIRECTORY, RowQuery, ViewKey, phone_digits
 from kore_tui.paging import Pager
 from kore_tui.sources import PageWalked, QuerySource, ViewSource
@@ -117,10 +118,13 @@ class ContactsModel:
         self.loaded = filtered.loaded
         self.matches = filtered.source.counted or 0
 
-    def complete_for_sort(self) -> bool:
-        """Sorting is done by the cache, so it needs the whole view there."""
-        total = self.main_pager.row_count
-        return self.main_pager.row_count_exact and self.loaded >= total
+    async def rows_missing_for_sort(self) -> int:
+        """Sorting is done by the cache, so it needs the whole view there: how many rows it
+        lacks (0 when the view is complete in it)."""
+        state = await asyncio.to_thread(self.source.cache.view_state, self.source.key)
+        if state.complete_at is not None:
+            return 0
+        return max(1, self.main_pager.row_count - state.rows)
 
     def next_sort(self, columns: int) -> Sort | None:
         """The sort after ``s``: the next column, and after the last one, none."""
@@ -131,6 +135,11 @@ class ContactsModel:
     def cancel(self) -> None:
         if self._query is not None:
             self._query.cancel()
+
+    def query_fetch(self) -> FetchPage:
+        """``fetch(skip, limit)`` over the rows the table shows (the filter's matches, in the
+        sort's order), from the cache, for an export that streams them page by page."""
+        return QuerySource(self.source.cache, self.source.key, self.row_query(), self.source.row).fetch
 
     async def matching_rows(self) -> list[tuple[int, dict[str, Any]]]:
         """(position, raw) of every cached row matching the filter, in the table's order."""
@@ -193,7 +202,7 @@ class ContactsModel:
         activity = []
         if self.filtering:
             total = self.main_pager.row_count
-            position = f"{self.matches:,} of {total:,} match ({self.loaded:,} loaded)"
+            position = f"{self.matches:,} of {total:,} match ({self.loaded:,} cached)"
             if self.matches:
                 position = f"row {cursor + 1:,} · " + position
             if self.loaded < total and not self.fetching_all:
@@ -202,6 +211,8 @@ class ContactsModel:
             position = "loading…" if fetching else f"No {self.noun}"
         else:
             position = f"row {cursor + 1:,} of {count:,}"
+        if self.sort is not None:
+            activity.append(f"sorted {'down' if self.sort.descending else 'up'} (s: next column, S: reverse)")
         if self.fetching_all:
             activity.append(f"fetching all: {self.loaded:,} (F stops)")
         oldest = self.source.oldest_served

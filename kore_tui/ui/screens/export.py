@@ -125,7 +125,7 @@ class ExportScreen(ModalScreen[None]):
         cost = self.cost()
         if not only and cost.needs_confirm and self._cost_confirmed != path:
             self._cost_confirmed = path
-            self._say(f"This export needs {cost.text()}. Enter again starts it; Esc cancels.", "yellow")
+            self._say(f"That is {plural(cost.requests, 'request')}: Enter again starts it; Esc cancels.", "yellow")
             return
         self.export(path, fmt, bool(only), force)
 
@@ -157,8 +157,10 @@ class ExportScreen(ModalScreen[None]):
 
         try:
             if only_matches:
-                matches = await view.model.matching_rows()
-                await export_to_file(job, fields, rows=(raw for _, raw in matches), on_progress=progress)
+                # Page by page from the cache, in the table's order: a worker that never holds
+                # every match in memory, and leaves the event loop free between pages.
+                await export_to_file(job, fields, fetch=view.model.query_fetch(),
+                                     page_size=view.main_pager.page_size, concurrency=1, on_progress=progress)
             else:
                 await export_to_file(job, fields, fetch=view.source.fresh_or_network,
                                      page_size=view.main_pager.page_size, concurrency=2, on_progress=progress)

@@ -27,7 +27,7 @@ from kore_tui.ui.widgets.detail_pane import DetailPane
 from kore_tui.ui.widgets.filter_bar import FilterBar
 from kore_tui.ui.widgets.lazy_table import Column, LazyTable
 from kore_tui.ui.widgets.status_line import StatusLine
-from kore_tui.views.contacts import ContactsModel, short_error
+from kore_tui.views.contacts import ContactsModel, Sort, short_error
 from kore_tui.views.estimate import estimate_under, progress_text
 from kore_tui.views.format import plural
 
@@ -55,6 +55,8 @@ class ContactView(Container):
         Binding("y", "copy_phone", "Copy number", show=False, id="browser.copy-number"),
         Binding("Y", "copy_row", "Copy row JSON", show=False, id="browser.copy-row"),
         Binding("F", "fetch_all", "Fetch all", show=False, id="browser.fetch-all"),
+        Binding("s", "sort", "Sort by the next column", show=False, id="browser.sort"),
+        Binding("S", "sort_reverse", "Reverse the sort", show=False, id="browser.sort-reverse"),
     ]
 
     def __init__(
@@ -206,6 +208,10 @@ class ContactView(Container):
 
     def _restore_main(self) -> None:
         self.workers.cancel_group(self, "filter")
+        self.model.cancel()
+        if self.model.querying:  # still sorted: the sort alone
+            self.apply_filter("", keep_cursor=False)
+            return
         if self.table.pager is not self.main_pager:
             self.table.set_pager(self.main_pager)
             self.table.go_to_row(self._main_cursor)
@@ -213,16 +219,48 @@ class ContactView(Container):
 
     @work(exclusive=True, group="filter", description="filter the view")
     async def apply_filter(self, text: str, keep_cursor: bool = False) -> None:
-        await asyncio.sleep(FILTER_PAUSE)
-        filtered = await self.model.filter(text)
+        """Show the cached rows matching ``text`` (and the sort): the first page as soon as it
+        is read, the count when the query has it. A newer call cancels this one and its query."""
+        if text:
+            await asyncio.sleep(FILTER_PAUSE)
+        filtered = await self.model.query(text)
         if text != self.filter_text:
             return
         self.model.take(filtered)
         cursor = self.table.cursor_row if keep_cursor else 0
         self.table.set_pager(filtered.pager)
-        if cursor:
-            self.table.go_to_row(min(cursor, max(0, filtered.matches - 1)))
         self._show_position()
+        count = await self.model.count(filtered)
+        filtered.pager.set_total(count)
+        self.table.sync_row_count()
+        if cursor:
+            self.table.go_to_row(min(cursor, max(0, count - 1)))
+        self._show_position()
+
+    # -- the sort -------------------------------------------------------------------------------
+
+    def action_sort(self) -> None:
+        self._sort(lambda: self.model.next_sort(len(self.columns)))
+
+    def action_sort_reverse(self) -> None:
+        sort = self.model.sort
+        if sort is None:
+            self.app.notify("Not sorted: s sorts by the first column.", markup=False)
+            return
+        self._sort(lambda: Sort(sort.column, not sort.descending))
+
+    @work(exclusive=True, group="sort", description="check the view is cached for a sort")
+    async def _sort(self, choose: Callable[[], Sort | None]) -> None:
+        """The cache sorts, so it needs the whole view: when it lacks rows, say so and offer F."""
+        missing = await self.model.rows_missing_for_sort()
+        if missing:
+            self.app.notify(f"Sorting needs the whole view in the cache: F fetches the other "
+                            f"{missing:,} rows first.", markup=False)
+            return
+        self.model.sort = choose()
+        sort = self.model.sort
+        self.table.set_sort_mark(sort.column if sort else None, bool(sort and sort.descending))
+        self.apply_filter(self.filter_text, keep_cursor=False)
 
     # -- fetching the rest of the view ------------------------------------------------------------
 
@@ -288,6 +326,7 @@ class ContactView(Container):
 
         try:
             await self.model.fetch_all(on_page=walked)
+            self._fetch_progress().remove_class("-running")
         except (ApiError, CacheLostRows) as exc:
             self.status.show(error=f"fetching all: {short_error(exc)}")
             return
@@ -295,7 +334,7 @@ class ContactView(Container):
             ticker.stop()
             bar.remove_class("-running")
             self._fetch_all = None
-        if self.filtering:
+        if self.model.querying:
             self.apply_filter(self.filter_text, keep_cursor=True)
         self.app.notify(f"All {self.loaded:,} {self.model.noun} fetched.", markup=False)
         self._show_position()

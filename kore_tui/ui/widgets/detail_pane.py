@@ -7,7 +7,9 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from rich.console import RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
@@ -103,7 +105,7 @@ class DetailPane(VerticalScroll, can_focus=True):
             if moment is not None:
                 local = moment.astimezone()
                 when = local.strftime("%Y-%m-%d %H:%M:%S %Z")
-                return Text.assemble(when, (f"  {age(self.clock() - moment.timestamp())}", "dim"))
+                return Stamp(when, age(self.clock() - moment.timestamp()))
             return Text(clean(value)) if value else Text('""', style="dim")
         if isinstance(value, bool) or isinstance(value, (int, float)):
             return Text(json.dumps(value), style="cyan")
@@ -125,6 +127,27 @@ class DetailPane(VerticalScroll, can_focus=True):
         for label, key, value in items:
             inner.add_row(Text(clean(label)), self._value(key, value, depth + 1))
         return inner
+
+
+class Stamp:
+    """A time and its age: on one line when they fit, else the age whole on the next line
+    (never "… UTC  1" / "year ago")."""
+
+    def __init__(self, when: str, relative: str) -> None:
+        self.when = when
+        self.relative = relative
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        one_line = f"{self.when}  {self.relative}"
+        if cell_len(one_line) <= options.max_width:
+            yield Text.assemble(self.when, (f"  {self.relative}", "dim"))
+        else:
+            yield Text(self.when)
+            yield Text(self.relative, style="dim")
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        widest = cell_len(f"{self.when}  {self.relative}")
+        return Measurement(min(cell_len(self.when), widest), widest)
 
 
 class _MissingType:

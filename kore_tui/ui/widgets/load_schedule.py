@@ -66,15 +66,16 @@ class LoadSchedule:
         """The pages to load were chosen just now."""
         self._last_pass = self.clock()
 
-    def flying(self, screen: int) -> bool:
-        """The view flies past (``screen``: rows on screen): see ``FLY_MOVES``."""
+    def flying(self, screen: Callable[[], int]) -> bool:
+        """The view flies past: see ``FLY_MOVES``. ``screen`` gives the rows on screen; it is
+        asked only after enough moves, as working it out costs more than the rest of a move."""
         now = self.clock()
         moves = self._moves
         while moves and now - moves[0][0] > FLY_WINDOW:
             moves.popleft()
-        return len(moves) >= FLY_MOVES and sum(rows for _, rows in moves) > screen
+        return len(moves) >= FLY_MOVES and sum(rows for _, rows in moves) > screen()
 
-    def moved(self, screen: int) -> float:
+    def moved(self, screen: Callable[[], int]) -> float:
         """The view or its cursor moved: seconds to wait before choosing pages, 0 for at once
         (it had rested, or moves slowly and its pages were chosen ``TRICKLE_EVERY`` ago)."""
         if self.flying(screen):

@@ -75,7 +75,7 @@ class TableLoader:
         """The view moved: choose its pages when the schedule says."""
         if not self.table._ready:
             return
-        wait = self.schedule.moved(self.table._body_height())
+        wait = self.schedule.moved(self.table._body_height)
         if wait > 0:
             self._soon.call_after(wait)
         else:
