@@ -83,7 +83,9 @@ async def _error_after_rows(pilot: Pilot) -> None:
     for page_start in range(200, 1000, 100):  # whatever was prefetched, the first page not loaded fails
         if pilot.app.screen.query_one(LazyTable).pager.get_row(page_start) is None:
             break
-    await pilot.press("colon", *str(page_start - 4), "enter")
+    # Near the edge, so the failed page is in view (at 60x20 the view is 8 rows: the edge itself).
+    target = page_start - 4 if pilot.app.size.height >= 24 else page_start
+    await pilot.press("colon", *str(target), "enter")
     await settle(pilot)
 
 
@@ -171,8 +173,6 @@ SCENES: list[Scene] = [
     Scene("browser-error", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1k"), _error_after_rows),
     Scene("go-to-row", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1k"), press("colon", "4", "2")),
     Scene("help", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1k"), press("question_mark")),
-    Scene("browser-filtered", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1k"),
-          press("slash", "4", "1", "enter")),
     Scene("find-prompt", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1k"),
           press("f", *"15550000000")),
     Scene("lookup", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-seven"),

@@ -10,8 +10,8 @@ was kept (nothing: files are all or nothing), and Esc again closes.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import datetime as dt
+import sqlite3
 import time
 from pathlib import Path
 
@@ -27,12 +27,12 @@ from kore_tui.api.errors import ApiError
 from kore_tui.cache import DIRECTORY
 from kore_tui.export import CAMPAIGN_FIELDS, DIRECTORY_FIELDS, Format
 from kore_tui.files import TargetError, TargetExists, check_target
-from kore_tui.views.format import plural
-from kore_tui.views.estimate import Estimate, estimate_under, progress_text
-from kore_tui.views.export import ExportJob, export_to_file
 from kore_tui.ui.kore_app import kore_app
 from kore_tui.ui.safe_text import clean
 from kore_tui.ui.widgets.contact_view import ContactView
+from kore_tui.views.estimate import Estimate, estimate_under, progress_text
+from kore_tui.views.export import ExportJob, export_to_file
+from kore_tui.views.format import plural
 
 
 def export_directory(configured: str) -> Path:
