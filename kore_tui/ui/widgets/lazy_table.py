@@ -34,6 +34,8 @@ from kore_tui.ui.widgets.debounce import Debounce
 from kore_tui.ui.widgets.table_cells import Column, cell_text, header_text, line_width, placeholder_text, row_text
 from kore_tui.ui.widgets.table_loader import TableLoader
 
+__all__ = ["CURSOR_REST", "Column", "LazyTable", "cell_text"]
+
 CURSOR_REST = 0.1
 """Seconds without a cursor move before ``CursorMoved`` is posted: longer than a held key's
 repeat, so a held key costs no message per row (and whatever follows the cursor, such as a
@@ -207,6 +209,12 @@ class LazyTable(ScrollView, can_focus=True):
     def retry(self) -> None:
         """Ask again for the pages whose fetch failed, if they are still needed."""
         self._loader.retry()
+
+    def sync_row_count(self) -> None:
+        """Show the row count the pager learned other than from a page (``Pager.set_total``)."""
+        self._loader.sync_row_count()
+        if not self._loader.pending:  # else the view is moving: its pass comes when it rests
+            self._loader.load_now()  # the pages shown may be others now
 
     def go_to_row(self, row: int) -> None:
         """Move the cursor to row index ``row`` (0-based; clamped to the list), centring it

@@ -1,6 +1,10 @@
 """The loading half of a :class:`~kore_tui.ui.widgets.lazy_table.LazyTable`: it fetches the pages
 the table shows, when its :class:`~kore_tui.ui.widgets.load_schedule.LoadSchedule` says, and
-keeps the table's row count in step with the pager's."""
+keeps the table's row count in step with the pager's.
+
+Pages scrolled past are cancelled while they wait for the request budget; a table in a hidden tab
+asks for nothing; at the end of a list whose total the pages disproved, only the pager's end probe
+is asked for until the end is found."""
 
 from __future__ import annotations
 
@@ -17,10 +21,10 @@ if TYPE_CHECKING:
 
 
 class TableLoader:
-    """Part of its table, so it uses the table's private parts. The table tells it of moves (:meth:`moved`, and ``schedule`` of scrolls and jumps); it
-    runs the schedule's load passes on the table's timer and the fetches as the table's workers
-    (group ``pages``), and hands back what arrives: a repaint, ``PageLoaded`` or ``LoadFailed``,
-    and the row count."""
+    """The table tells it of moves (:meth:`moved`, and ``schedule`` of scrolls and jumps); it runs
+    the schedule's load passes on the table's timer and the fetches as the table's workers (group
+    ``pages``), and hands back what arrives: a repaint, ``PageLoaded`` or ``LoadFailed``, and the
+    row count. Part of its table, it uses the table's private parts."""
 
     def __init__(self, table: LazyTable) -> None:
         self.table = table
