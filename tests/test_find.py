@@ -128,12 +128,12 @@ async def test_filter_in_the_app_counts_and_clears() -> None:
         await settle(pilot)
         # 100 rows are loaded (one page); rows 0-9 have 555-000-000x numbers.
         assert view.matches == 10 and view.loaded == 100
-        assert "10 of 1,237 match (100 loaded)" in str(view.status.render())
+        assert "10 of 1,237 match (100 cached)" in str(view.status.render())
         assert "F fetches the other 1,137" in str(view.status.render())
         await pilot.press("enter", "F")
         await settle(pilot)
         assert view.loaded == 1237
-        assert "10 of 1,237 match (1,237 loaded)" in str(view.status.render())
+        assert "10 of 1,237 match (1,237 cached)" in str(view.status.render())
         await pilot.press("slash", "escape")
         await settle(pilot)
         assert not view.filtering and view.table.row_count == 1237

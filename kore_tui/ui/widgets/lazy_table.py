@@ -146,6 +146,7 @@ class LazyTable(ScrollView, can_focus=True):
         self._ready = False  # mounted: timers, workers and messages may be used
         self._line_styles: dict[tuple[str, ...], Style] = {}  # component styles, until the CSS changes
         self.cursor_rest = CURSOR_REST
+        self._sort_mark: tuple[int, bool] | None = None
         self.set_columns(columns)
         if pager is not None:
             self.set_pager(pager)
@@ -193,8 +194,14 @@ class LazyTable(ScrollView, can_focus=True):
     def set_columns(self, columns: Sequence[Column]) -> None:
         self._columns = tuple(columns)
         self._line_width = line_width(self._columns)
-        self._header = header_text(self._columns)
+        self._header = header_text(self._columns, self._sort_mark)
         self._update_virtual_size()
+        self.refresh()
+
+    def set_sort_mark(self, column: int | None, descending: bool = False) -> None:
+        """Mark the column the rows are sorted by in the header (None: not sorted)."""
+        self._sort_mark = None if column is None else (column, descending)
+        self._header = header_text(self._columns, self._sort_mark)
         self.refresh()
 
     def set_pager(self, pager: Pager[Any]) -> None:

@@ -38,8 +38,18 @@ def line_width(columns: Sequence[Column]) -> int:
     return sum(max(0, c.width) + 2 for c in columns)
 
 
-def header_text(columns: Sequence[Column]) -> str:
-    return "".join(f" {fit(clean(c.label), max(0, c.width))} " for c in columns)
+SORTED_UP, SORTED_DOWN = "▲", "▼"
+
+
+def header_text(columns: Sequence[Column], sort: tuple[int, bool] | None = None) -> str:
+    """The header line; ``sort`` (column index, descending) marks the column the rows sort by."""
+    cells = []
+    for n, c in enumerate(columns):
+        label = clean(c.label)
+        if sort is not None and sort[0] == n:
+            label = f"{label} {SORTED_DOWN if sort[1] else SORTED_UP}"
+        cells.append(f" {fit(label, max(0, c.width))} ")
+    return "".join(cells)
 
 
 def placeholder_text(columns: Sequence[Column]) -> str:
