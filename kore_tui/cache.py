@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -134,7 +135,11 @@ def _sortable(value: Any) -> Any:
 
 def sort_values(raw: Mapping[str, Any], directory: bool) -> tuple[Any, Any, Any, Any]:
     """What each column of the view's table sorts by, in the table's column order: a list's
-    number, created, id; the directory's name, number, status, updated."""
+    number, created, id; the directory's name, number, status, updated; a campaign's outcome
+    (it has ``dialerOutcome``): number, outcome, attempts, bot status."""
+    if "dialerOutcome" in raw:
+        return (_sortable(raw.get("phoneNumber")), _sortable(raw.get("dialerOutcome")),
+                _sortable(raw.get("numberOfAttemptsSoFar")), _sortable(raw.get("botOutboundStatus")))
     if directory:
         cell = raw.get("cellPhone")
         name = raw.get("fullName") or " ".join(
@@ -453,6 +458,20 @@ class RowCache:
         with self._lock:
             return self._view_id(key, create=False)
 
+    def view_id(self, key: ViewKey) -> int | None:
+        """The view's id in the store (None: nothing stored), for :meth:`select`."""
+        return self._existing_view(key)
+
+    def select(self, sql: str, args: Sequence[Any] | Mapping[str, Any] = (), *,
+               handle: ReadHandle | None = None) -> list[tuple[Any, ...]]:
+        """The answer of one read-only query, for view models that aggregate rows in SQL (insights:
+        grouped or limited, so the answer is small), on a connection of its own for a file (as
+        :meth:`query_positions`, ``handle`` can interrupt it)."""
+        if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            raise ValueError("select runs queries only")
+        with self._reading(handle) as db:
+            return [tuple(row) for row in db.execute(sql, args if isinstance(args, Mapping) else tuple(args))]
+
     def count_rows(self, key: ViewKey) -> int:
         with self._lock:
             view = self._view_id(key, create=False)
@@ -605,3 +624,20 @@ class _transaction:
     def __exit__(self, exc_type: object, *rest: object) -> None:
         self.db.execute("ROLLBACK" if exc_type else "COMMIT")
 
+
+
+def open_cache(enabled: bool = True) -> RowCache:
+    """The row cache: on disk in the user cache dir, or, when switched off, in memory only.
+
+    When the file cannot be used, the cache lives in memory and ``problem`` says why.
+    """
+    problem = ""
+    if enabled:
+        try:
+            return RowCache()
+        except (OSError, sqlite3.Error) as exc:
+            problem = f"the local cache is not used, rows stay in memory: {exc}"
+            logging.getLogger("kore_tui").warning("%s", problem)
+    cache = RowCache(persist=False)
+    cache.problem = problem
+    return cache

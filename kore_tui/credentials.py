@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import TypeVar
-
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
-from keyring.backends.chainer import ChainerBackend
-from keyring.backends.fail import Keyring as FailKeyring
+from typing import TYPE_CHECKING, TypeVar
 
 from kore_tui.config import ENV_CLIENT_SECRET
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+# keyring (and its backends: D-Bus, importlib metadata) is imported when the keyring is first
+# asked: a command that needs no secret from it, or finds it in the environment, starts without it.
 
 T = TypeVar("T")
 
@@ -50,6 +50,8 @@ class KeyringUnavailable(Exception):
 
 def _refusal(backend: KeyringBackend) -> str | None:
     """Why ``backend`` may not hold the secret, or None when it may."""
+    from keyring.backends.fail import Keyring as FailKeyring
+
     kind = type(backend)
     name = f"{kind.__module__}.{kind.__name__}"
     if isinstance(backend, FailKeyring):
@@ -67,6 +69,9 @@ def _refusal(backend: KeyringBackend) -> str | None:
 
 def _backends() -> list[KeyringBackend]:
     """The keyring backends allowed to hold the secret, best first; raises when there is none."""
+    import keyring
+    from keyring.backends.chainer import ChainerBackend
+
     backend = keyring.get_keyring()
     if isinstance(backend, ChainerBackend):
         chain = list(backend.backends)
@@ -89,6 +94,8 @@ def _get(profile: str) -> str | None:
 
 def _first(action: str, *args: str) -> None:
     """Call ``action`` on the first allowed backend that implements it (as keyring's chainer does)."""
+    import keyring.errors
+
     for backend in _backends():
         try:
             getattr(backend, action)(SERVICE, *args)
@@ -99,6 +106,8 @@ def _first(action: str, *args: str) -> None:
 
 
 def _guard(action: Callable[[], T]) -> T:
+    import keyring.errors
+
     try:
         return action()
     except KeyringUnavailable:
@@ -114,6 +123,8 @@ def _guard(action: Callable[[], T]) -> T:
 
 
 def backend_name() -> str:
+    import keyring
+
     backend = keyring.get_keyring()
     return f"{type(backend).__module__}.{type(backend).__name__}"
 
@@ -159,6 +170,8 @@ def delete_secret(profile: str) -> bool:
     try:
         _guard(lambda: _first("delete_password", profile))
     except KeyringUnavailable as exc:
+        import keyring.errors
+
         if isinstance(exc.__cause__, keyring.errors.PasswordDeleteError):
             return False
         raise

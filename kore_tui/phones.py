@@ -14,9 +14,13 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberType
+if TYPE_CHECKING:
+    import phonenumbers
+
+# phonenumbers (and its metadata) loads when a number is first parsed, not with this module: a
+# command that parses no number starts without it.
 
 ENV_REGION = "KORE_REGION"
 _NON_DIGITS = re.compile(r"\D+")
@@ -37,14 +41,18 @@ def normal_region(region: str | None) -> str | None:
     """An ISO region code (``us`` -> ``US``), or None when it is not one phonenumbers knows."""
     if not region:
         return None
+    import phonenumbers
+
     code = region.strip().upper()
     return code if code in phonenumbers.SUPPORTED_REGIONS else None
 
 
 def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(text, region)
-    except NumberParseException:
+    except phonenumbers.NumberParseException:
         return None
     return number if phonenumbers.is_possible_number(number) else None
 
@@ -61,6 +69,8 @@ def _international(text: str) -> str | None:
 
 def _best(candidates: list[tuple[str, str | None]]) -> str | None:
     """The first candidate that is a valid number, else the first that is a possible one."""
+    import phonenumbers
+
     parsed = [number for text, region in candidates if (number := _parse(text, region)) is not None]
     chosen = next((n for n in parsed if phonenumbers.is_valid_number(n)), parsed[0] if parsed else None)
     return None if chosen is None else phonenumbers.format_number(chosen, phonenumbers.PhoneNumberFormat.E164)
@@ -101,22 +111,31 @@ class NumberFacts:
     kind: str  # "mobile", "fixed line", "toll free", ... or ""
 
 
-_KINDS = {
-    PhoneNumberType.MOBILE: "mobile",
-    PhoneNumberType.FIXED_LINE: "fixed line",
-    PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed line or mobile",
-    PhoneNumberType.TOLL_FREE: "toll free",
-    PhoneNumberType.PREMIUM_RATE: "premium rate",
-    PhoneNumberType.SHARED_COST: "shared cost",
-    PhoneNumberType.VOIP: "VoIP",
-    PhoneNumberType.PERSONAL_NUMBER: "personal",
-    PhoneNumberType.PAGER: "pager",
-    PhoneNumberType.UAN: "UAN",
-    PhoneNumberType.VOICEMAIL: "voicemail",
+_KINDS = {  # phonenumbers.PhoneNumberType's values
+    "MOBILE": "mobile",
+    "FIXED_LINE": "fixed line",
+    "FIXED_LINE_OR_MOBILE": "fixed line or mobile",
+    "TOLL_FREE": "toll free",
+    "PREMIUM_RATE": "premium rate",
+    "SHARED_COST": "shared cost",
+    "VOIP": "VoIP",
+    "PERSONAL_NUMBER": "personal",
+    "PAGER": "pager",
+    "UAN": "UAN",
+    "VOICEMAIL": "voicemail",
 }
 
 
+@functools.cache
+def _kind_names() -> dict[int, str]:
+    import phonenumbers
+
+    return {getattr(phonenumbers.PhoneNumberType, name): words for name, words in _KINDS.items()}
+
+
 def number_facts(raw: str, region: str | None = None) -> NumberFacts:
+    import phonenumbers
+
     e164 = stored_e164(raw, region)
     if e164 is None:
         return NumberFacts(None, False, None, "", "")
@@ -126,5 +145,5 @@ def number_facts(raw: str, region: str | None = None) -> NumberFacts:
     from phonenumbers import geocoder  # its data loads on first use: only for the detail pane
 
     country = geocoder.country_name_for_number(number, "en") if valid else ""
-    kind = _KINDS.get(phonenumbers.number_type(number), "") if valid else ""
+    kind = _kind_names().get(phonenumbers.number_type(number), "") if valid else ""
     return NumberFacts(e164, valid, where, country, kind)

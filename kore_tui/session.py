@@ -7,10 +7,7 @@ Shared by the CLI and the app. Knows nothing of Textual.
 
 from __future__ import annotations
 
-import logging
-import logging.handlers
 import os
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +21,11 @@ from kore_tui.api.client import BudgetWaitCallback, Connection, KoreClient, Retr
 from kore_tui.api.models import Campaign, ContactList
 from kore_tui.api.pacing import RequestBudget, SharedBudget
 from kore_tui.cache import DIRECTORY, RowCache, ViewKey, cache_path
+from kore_tui.cache import open_cache as open_cache
 from kore_tui.config import APP_NAME, ConfigError, Profile
+from kore_tui.logs import PrivateLogFile as PrivateLogFile
+from kore_tui.logs import log_path
+from kore_tui.logs import setup_logging as setup_logging
 from kore_tui.lookup import LookupResult, find_phone
 from kore_tui.phones import normal_region
 from kore_tui.sources import (
@@ -155,56 +156,7 @@ def session_factory(settings: Settings | None = None, clock: Callable[[], float]
     return open_session
 
 
-def open_cache(enabled: bool = True) -> RowCache:
-    """The row cache: on disk in the user cache dir, or, when switched off, in memory only.
-
-    When the file cannot be used, the cache lives in memory and ``problem`` says why.
-    """
-    problem = ""
-    if enabled:
-        try:
-            return RowCache()
-        except (OSError, sqlite3.Error) as exc:
-            problem = f"the local cache is not used, rows stay in memory: {exc}"
-            logging.getLogger("kore_tui").warning("%s", problem)
-    cache = RowCache(persist=False)
-    cache.problem = problem
-    return cache
-
-
 def exposure_warning(config_file: Path | None = None) -> str | None:
     """A sentence when the config, the cache or the log (a file or its dir) is readable by other
     users: each holds what the user would not share."""
     return config.exposure_warning(config_file, cache_path(), log_path())
-
-
-def log_path() -> Path:
-    return platformdirs.user_log_path(APP_NAME) / "kore-tui.log"
-
-
-class PrivateLogFile(logging.handlers.RotatingFileHandler):
-    """A rotating log whose files are created 0600 and never opened through a symlink: a log
-    names the streams and lists a user works with."""
-
-    def _open(self):  # type: ignore[no-untyped-def]
-        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-        os.fchmod(fd, 0o600)
-        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
-
-
-def setup_logging(debug: bool = False) -> Path | None:
-    """Log to a rotating file in the user log dir. Requests are logged without headers."""
-    path = log_path()
-    root = logging.getLogger("kore_tui")
-    if any(isinstance(h, PrivateLogFile) and h.baseFilename == str(path) for h in root.handlers):
-        root.setLevel(logging.DEBUG if debug else logging.INFO)
-        return path
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handler = PrivateLogFile(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG if debug else logging.INFO)
-    return path

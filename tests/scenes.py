@@ -183,6 +183,15 @@ SCENES: list[Scene] = [
     Scene("export-estimate", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1m"), press("e", "enter"),
           context=lambda: _export_dir()),
     Scene("fetch-all-confirm", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1m"), press("F")),
+    # Campaigns (#16): the browser's third view, one campaign's page and its outcomes, and a list
+    # contact's Campaigns section once `o` has fetched its outcomes (row 3: on the do-not-call list).
+    Scene("campaigns", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-seven"), press("3", "down")),
+    Scene("campaign", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-seven"),
+          press("3", "down", "down", "down", "enter")),
+    Scene("campaign-outcomes", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-seven"),
+          press("3", "down", "down", "down", "enter", "2", "down")),
+    Scene("contact-campaigns", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-seven"),
+          press("down", "down", "down", "o")),
 ]
 
 EXPORT_DIR = Path("/tmp/kore-tui-scenes/exports")

@@ -14,8 +14,8 @@ import uuid
 import warnings
 from collections.abc import Callable, Iterator
 
-import jwt
-from jwt.warnings import InsecureKeyLengthWarning
+# PyJWT (and the cryptography it loads) is imported where a token is minted: a command that
+# sends no request (a warm `find`, `--help`) starts without it.
 
 DEFAULT_TTL = 3600.0
 # Renew this long before expiry so a token never expires in flight or on a slow link.
@@ -37,6 +37,8 @@ def short_keys_allowed() -> Iterator[None]:
     would break the CLI's one line on stderr. ``catch_warnings`` swaps process-wide state, so our
     own uses (the client here, the demo server's threads) take turns.
     """
+    from jwt.warnings import InsecureKeyLengthWarning
+
     with _warnings_lock, warnings.catch_warnings():
         warnings.simplefilter("ignore", InsecureKeyLengthWarning)
         yield
@@ -93,6 +95,8 @@ class TokenMinter:
         self._token = None
 
     def _mint(self, now: float) -> None:
+        import jwt
+
         issued = int(now)
         claims = {
             "appId": self.client_id,

@@ -16,7 +16,8 @@ from typing import Any
 from kore_tui.api.errors import ApiError
 from kore_tui.api.models import DirectoryContact, Page
 from kore_tui.api.walk import FetchPage
-from kore_tui.cache import DIRECTORY, RowQuery, ViewKey, phone_digits
+from kore_tui.cache import DIRECTORY, RowQuery, ViewKey, phone_digits, primary_phone
+from kore_tui.phones import number_facts, stored_e164
 from kore_tui.paging import Pager
 from kore_tui.sources import PageWalked, QuerySource, ViewSource
 from kore_tui.text import json_text, printable_only
@@ -55,6 +56,9 @@ def short_error(error: Exception) -> str:
 class ContactsModel:
     """One view of contacts: the directory (``source.key.list == DIRECTORY``) or a contact list."""
 
+    copy_noun = "phone number"  # what `y` copies (``phone_to_copy``), as the app names it
+    export_fields: tuple[str, ...] | None = None  # an export's columns (None: the view's usual ones)
+
     def __init__(self, source: ViewSource, *, noun: str = "contacts", expected_rows: int | None = None,
                  page_size: int = PAGE_SIZE) -> None:
         """``expected_rows``: the view's size as recorded elsewhere (a list's count in the
@@ -69,6 +73,7 @@ class ContactsModel:
         self.loaded = 0  # rows of the view in the cache (what the filter searched)
         self.fetching_all = False
         self._query: QuerySource | None = None
+        self.queries = 0  # queries run over the cache (typing runs one per pause, not one per key)
 
     @property
     def key(self) -> ViewKey:
@@ -97,6 +102,7 @@ class ContactsModel:
     async def query(self, text: str | None = None) -> Filtered:
         """The cached rows matching ``text`` (default: the filter) in the sort's order, as a
         pager a table can show: pages are read as they are shown, and the count follows."""
+        self.queries += 1
         if self._query is not None:
             self._query.cancel()  # superseded: stop its scan
         source = self._query = QuerySource(self.source.cache, self.source.key, self.row_query(text), self.source.row)
@@ -166,6 +172,19 @@ class ContactsModel:
 
     # -- around a row ----------------------------------------------------------------------------
 
+    async def number_lines(self, raw: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """What the row's phone number is, by libphonenumber's rules: (label, text) lines for
+        the detail pane. An invalid number says so (it stays searchable by its digits)."""
+        phone = primary_phone(raw)
+        if not phone:
+            return []
+        facts = await asyncio.to_thread(number_facts, phone, self.region)
+        if facts.e164 is None:
+            return [("number", "not a possible phone number (found by its digits only)")]
+        if not facts.valid:
+            return [("number", f"{facts.e164} · not a valid number (found by its digits)")]
+        return [("number", " · ".join(part for part in (facts.e164, facts.country, facts.kind) if part))]
+
     async def related_directory(self, raw: Mapping[str, Any]) -> list[tuple[str, str]]:
         """The directory contact with a list row's number, when the cache knows it (no request):
         (label, text) lines for the detail pane."""
@@ -173,7 +192,12 @@ class ContactsModel:
         if not digits or self.is_directory:
             return []
         key = ViewKey(self.key.profile, self.key.stream, DIRECTORY)
-        found = await asyncio.to_thread(self.source.cache.rows_with_phone, key, digits)
+        phone = primary_phone(raw)
+        e164 = stored_e164(phone, self.region) if phone else None
+        cache = self.source.cache
+        found = await asyncio.to_thread(cache.rows_with_e164, key, e164) if e164 else []
+        if not found:
+            found = await asyncio.to_thread(cache.rows_with_phone, key, digits)
         exact = [r for _, r in found if digits in phone_digits(r).split()] or [r for _, r in found]
         if not exact:
             return []

@@ -1,4 +1,5 @@
-"""BrowserScreen: a stream's contacts directory and, when chosen, one contact list's contacts."""
+"""BrowserScreen: a stream's contacts directory, one contact list's contacts when chosen, and the
+stream's campaigns (each opens in a CampaignScreen)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from kore_tui.ui.columns import DIRECTORY_COLUMNS, DIRECTORY_FIELD_ORDER, LIST_C
 from kore_tui.ui.compat import breakpoint_classes
 from kore_tui.ui.safe_text import clean
 from kore_tui.ui.screens.prompt import GoToRowPrompt, TextPrompt
+from kore_tui.ui.widgets.campaigns_view import CampaignsView
 from kore_tui.ui.widgets.contact_view import ContactView
 from kore_tui.ui.widgets.filter_bar import FilterBar
 from kore_tui.ui.widgets.key_hints import KeyHints
@@ -38,6 +40,9 @@ def ask_and_find(screen: Screen[Any], session: Session, stream_id: str) -> None:
 
     screen.app.push_screen(TextPrompt("Find a phone number (any format; matched by digits):",
                                       placeholder="+1 555 000 0000"), asked)
+
+
+CAMPAIGNS = "campaigns"  # the id of the campaigns view
 
 
 class Views(ContentSwitcher):
@@ -75,11 +80,13 @@ class BrowserScreen(Screen[None]):
         Binding("escape", "back", "Back", id="browser.back"),
         Binding("1", "view('list')", "List", show=False, id="browser.list"),
         Binding("2", "view('directory')", "Directory", show=False, id="browser.directory"),
+        Binding("3", "view('campaigns')", "Campaigns", show=False, id="browser.campaigns"),
         Binding("tab", "next_view", "Switch view", show=False, id="browser.next-view"),
         Binding("r", "retry", "Retry/refresh", id="browser.retry"),
         Binding("colon,ctrl+g", "go_to_row", "Go to row", key_display=":", id="browser.go-to-row"),
         Binding("f", "find_number", "Find number", id="browser.find-number"),
         Binding("e", "export", "Export", id="browser.export"),
+        Binding("i", "insights", "Insights", show=False, id="browser.insights"),
     ]
     # Kept on a narrow key hints line, with ? and ^q (the rest: ? help).
     KEY_HINTS_KEEP = ("browser.filter", "browser.back", "browser.clear-filter", "browser.export")
@@ -119,7 +126,7 @@ class BrowserScreen(Screen[None]):
 
     def _view_labels(self) -> dict[str, str]:
         labels = {"list": f"1 List: {self._list_name()}"} if self.list_id else {}
-        return labels | {"directory": "2 Directory"}
+        return labels | {"directory": "2 Directory", CAMPAIGNS: "3 Campaigns"}
 
     def _list_name(self) -> str:
         return (self.contact_list.name if self.contact_list and self.contact_list.name else None) or self.list_id or ""
@@ -127,12 +134,18 @@ class BrowserScreen(Screen[None]):
     def _view(self, list_id: str) -> ContactView:
         source = self.session.source(self.stream_id, list_id)
         clock = self.session.clock
+        region = self.session.region
         if list_id == DIRECTORY:
             model = ContactsModel(source, noun="contacts in the directory")
+            model.region = region
             return ContactView(model, DIRECTORY_COLUMNS, DIRECTORY_FIELD_ORDER, clock=clock, id="directory")
         expected = self.contact_list.total_record_count if self.contact_list else None
         model = ContactsModel(source, noun="contacts in this list", expected_rows=expected)
+        model.region = region
         return ContactView(model, LIST_COLUMNS, LIST_FIELD_ORDER, clock=clock, id="list")
+
+    def _campaigns_view(self) -> CampaignsView:
+        return CampaignsView(self.session, self.stream_id, clock=self.session.clock, id=CAMPAIGNS)
 
     def on_mount(self) -> None:
         if self.list_id and self.contact_list is None:
@@ -164,14 +177,17 @@ class BrowserScreen(Screen[None]):
         """The id of the view shown: "list" or "directory"."""
         return self.query_one(ViewBar).open_view
 
-    def current_view(self) -> ContactView:
-        return self.query_one(Views).query_one(f"#{self.open_view}", ContactView)
+    def current_view(self) -> ContactView | CampaignsView:
+        """The open view: a table of contacts, or the stream's campaigns."""
+        view = self.query_one(Views).query_one(f"#{self.open_view}")
+        assert isinstance(view, (ContactView, CampaignsView))
+        return view
 
     async def show_view(self, which: str) -> None:
         """Open a view (made on first use) and give its table the keys."""
         views = self.query_one(Views)
-        if not views.query(f"#{which}"):  # only the directory is made late (see compose)
-            await views.add_content(self._view(DIRECTORY))
+        if not views.query(f"#{which}"):  # the directory and the campaigns are made late (see compose)
+            await views.add_content(self._campaigns_view() if which == CAMPAIGNS else self._view(DIRECTORY))
         views.current = which
         self.query_one(ViewBar).open_view = which
         self.refresh_bindings()  # each view has its own filter: Esc clears it, or goes back
@@ -232,7 +248,26 @@ class BrowserScreen(Screen[None]):
     def action_export(self) -> None:
         from kore_tui.ui.screens.export import ExportScreen
 
-        self.app.push_screen(ExportScreen(self.current_view()))
+        view = self.current_view()
+        if isinstance(view, CampaignsView):
+            self.notify("Export writes contacts or outcomes: Enter opens a campaign, whose outcomes export.",
+                        markup=False)
+            return
+        self.app.push_screen(ExportScreen(view))
+
+    def action_insights(self) -> None:
+        """List health at a glance: the open list's (or the directory's) figures, from the cache."""
+        from kore_tui.ui.screens.insights import InsightsScreen
+        from kore_tui.views.insights import InsightsModel
+
+        view = self.current_view()
+        if not isinstance(view, ContactView):
+            self.notify("Insights are of a list or the directory: 1 or 2 opens one.", markup=False)
+            return
+        list_id = view.source.key.list
+        name = self._list_name() if list_id else "directory"
+        model = InsightsModel(self.session, self.stream_id, list_id, name=name)
+        self.app.push_screen(InsightsScreen(model, view, title=f"{self.title} · insights"))
 
     def _filter_shown(self) -> FilterBar | None:
         """The open view's filter line, when it is open or a filter applies."""
@@ -274,6 +309,10 @@ class BrowserScreen(Screen[None]):
         yield SystemCommand("Toggle detail pane", "Show or hide the contact's fields", self.action_toggle_detail)
         yield SystemCommand("Retry / refresh", "Ask the server again", self.action_retry)
         yield SystemCommand("Contacts directory", "The stream's contacts", lambda: self.action_view("directory"))
+        yield SystemCommand("Campaigns", "The stream's campaigns, their lists and outcomes",
+                            lambda: self.action_view(CAMPAIGNS))
         yield SystemCommand("Find a phone number", "In the directory and every list of this stream", self.action_find_number)
         yield SystemCommand("Export this view", "All rows, or the filter's matches, to CSV or JSONL", self.action_export)
+        yield SystemCommand("Insights", "Duplicates, invalid numbers, countries, overlap, when it was filled",
+                            self.action_insights)
         yield SystemCommand("Filter rows", "Show rows matching a text or number", lambda: self.current_view().action_filter())

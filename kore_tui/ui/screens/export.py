@@ -142,7 +142,7 @@ class ExportScreen(ModalScreen[None]):
     async def export(self, path: Path, fmt: Format, only_matches: bool, force: bool) -> None:
         """All or nothing (see kore_tui.views.export): an error or Esc leaves no file behind."""
         view = self.view
-        fields = DIRECTORY_FIELDS if view.source.is_directory else CAMPAIGN_FIELDS
+        fields = view.model.export_fields or (DIRECTORY_FIELDS if view.source.is_directory else CAMPAIGN_FIELDS)
         bar = self.query_one(ProgressBar)
         bar.display = True
         job = ExportJob(path, fmt=fmt, force=force)

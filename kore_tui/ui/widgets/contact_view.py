@@ -23,6 +23,7 @@ from kore_tui.api.models import Page
 from kore_tui.paging import Pager
 from kore_tui.sources import CacheLostRows, ViewSource
 from kore_tui.ui.safe_text import clean
+from kore_tui.ui.widgets.campaign_marks import CampaignMarks
 from kore_tui.ui.widgets.detail_pane import DetailPane
 from kore_tui.ui.widgets.filter_bar import FilterBar
 from kore_tui.ui.widgets.lazy_table import Column, LazyTable
@@ -57,6 +58,8 @@ class ContactView(Container):
         Binding("F", "fetch_all", "Fetch all", show=False, id="browser.fetch-all"),
         Binding("s", "sort", "Sort by the next column", show=False, id="browser.sort"),
         Binding("S", "sort_reverse", "Reverse the sort", show=False, id="browser.sort-reverse"),
+        Binding("o", "fetch_outcomes", "Fetch the number's campaign outcomes", show=False,
+                id="browser.fetch-outcomes"),
     ]
 
     def __init__(
@@ -78,7 +81,10 @@ class ContactView(Container):
         self._fetch_all: Worker[None] | None = None
         self._fetch_started = 0.0  # monotonic: when fetching the rest started
         self._detail_queued = False
+        self._related_for: object = None  # the row whose number the detail pane describes
+        self._directory_found = False
         model.source.on_refreshed = lambda skip: self.call_later(self._refreshed)
+        self.campaign_marks = CampaignMarks(self)  # the detail pane's Campaigns section, the table's DNC marks
 
     # What the model holds, under the names the screens and tests use.
     @property
@@ -160,10 +166,13 @@ class ContactView(Container):
     def action_copy_phone(self) -> None:
         number = self.model.phone_to_copy(self.table.current_row)
         if not number:
-            self.app.notify("No phone number under the cursor.", markup=False)
+            self.app.notify(f"No {self.model.copy_noun} under the cursor.", markup=False)
             return
         self.app.copy_to_clipboard(number)
-        self.app.notify(f"Copied phone number {clean(number)}", markup=False)
+        self.app.notify(f"Copied {self.model.copy_noun} {clean(number)}", markup=False)
+
+    def action_fetch_outcomes(self) -> None:
+        self.campaign_marks.fetch_outcomes(self.table.current_row)
 
     def action_copy_row(self) -> None:
         row = self.table.current_row
@@ -369,15 +378,20 @@ class ContactView(Container):
             return
         if self.detail.row is not row.raw:
             self.detail.show(row.raw)
-        if not self.model.is_directory and not self.detail.related:
-            self.find_directory_contact(row.raw)  # the cache may know the number by now
+        if self._related_for is not row.raw or (not self.model.is_directory and not self._directory_found):
+            self.find_related(row.raw)  # the cache may know the number's directory contact by now
+        if self.detail.campaigns is None and self.campaign_marks.wanted:
+            self.campaign_marks.find_campaigns(row.raw)
 
-    @work(exclusive=True, group="directory-match", description="find the directory contact")
-    async def find_directory_contact(self, raw: Any) -> None:
-        """The directory contact with this number, when the cache knows it: no request."""
-        related = await self.model.related_directory(raw)
-        if related and self.detail.row is raw:
-            self.detail.show_related(related)
+    @work(exclusive=True, group="directory-match", description="describe the row's number")
+    async def find_related(self, raw: Any) -> None:
+        """What the number is (country, kind, or invalid) and the directory contact with it,
+        when the cache knows it: no request."""
+        facts = await self.model.number_lines(raw)
+        directory = await self.model.related_directory(raw)
+        if self.detail.row is raw:
+            self._related_for, self._directory_found = raw, bool(directory)
+            self.detail.show_related(facts + directory)
 
     def on_lazy_table_row_count_changed(self, event: LazyTable.RowCountChanged) -> None:
         event.stop()
@@ -385,6 +399,7 @@ class ContactView(Container):
 
     def on_lazy_table_page_loaded(self, event: LazyTable.PageLoaded) -> None:
         event.stop()
+        self.campaign_marks.first_page()
         if self.last_error is not None and not self.table.fetching:
             self.last_error = None
             self.status.show(error="")

@@ -19,6 +19,8 @@ from kore_tui.ui.safe_text import clean
 from kore_tui.views.format import age
 
 MISSING = Text("missing", style="dim italic")
+# Campaigns section lines by tone (kore_tui.views.campaigns' states, and notes).
+TONES = {"dialed": "green", "pending": "yellow", "not dialed yet": "", "unknown": "dim", "note": "dim italic"}
 NULL = Text("null", style="dim italic")
 
 
@@ -50,6 +52,8 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.row: Mapping[str, Any] | None = None
         self.note = note
         self.related: list[tuple[str, str]] = []
+        # The Campaigns section: (label, text, tone) lines; None until looked for.
+        self.campaigns: list[tuple[str, str, str]] | None = None
         self._body = Static(Text(note or "No contact under the cursor.", style="dim"))
 
     def compose(self):  # type: ignore[no-untyped-def]
@@ -60,7 +64,18 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.row = raw
         self.note = note
         self.related = []
+        self.campaigns = None
         self._render_row()
+
+    def show_campaigns(self, lines: list[tuple[str, str, str]]) -> None:
+        """The row's number in the campaigns (see kore_tui.views.campaigns.campaign_section)."""
+        self.campaigns = lines
+        self._render_row()
+
+    @property
+    def dnc(self) -> bool:
+        """The row's number is on a do-not-call list (as far as the cache knows)."""
+        return any(tone == "dnc" for _, _, tone in self.campaigns or ())
 
     def show_related(self, related: list[tuple[str, str]]) -> None:
         """Facts about the row found elsewhere (e.g. the directory contact with its number)."""
@@ -93,6 +108,11 @@ class DetailPane(VerticalScroll, can_focus=True):
             grid.add_row(Text(clean(key)), self._value(key, value))
         for label, value in self.related:
             grid.add_row(Text(clean(label), style="bold green"), Text(clean(value), style="green"))
+        for label, value, tone in self.campaigns or ():
+            if tone == "dnc":
+                grid.add_row(Text(f" {clean(label)} ", style="bold reverse red"), Text(clean(value), style="bold red"))
+            else:
+                grid.add_row(Text(clean(label), style="bold"), Text(clean(value), style=TONES.get(tone, "")))
         return grid
 
     def _value(self, key: str, value: Any, depth: int = 0) -> RenderableType:
