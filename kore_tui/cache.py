@@ -566,9 +566,11 @@ class RowQuery:
     def statements(self, view: int) -> tuple[list[tuple[str, tuple[Any, ...]]], bool]:
         """SQL selecting ``pos`` (one statement, or one per index whose answers are united), and
         whether its answer is already in the query's order."""
-        where, args = ["view_id=?"], [view]
+        where: list[str] = ["view_id=?"]
+        args: list[Any] = [view]
         if self.sort_column is not None or self.text:
-            alternatives, alt_args = [], []
+            alternatives: list[str] = []
+            alt_args: list[Any] = []
             if self.e164:
                 alternatives.append("e164=?")
                 alt_args.append(self.e164)

@@ -183,6 +183,10 @@ SCENES: list[Scene] = [
     Scene("export-estimate", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1m"), press("e", "enter"),
           context=lambda: _export_dir()),
     Scene("fetch-all-confirm", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-1m"), press("F")),
+    # Insights of a list of known content: on what the table fetched (the coverage said first),
+    # and with the list and the directory fetched whole (F on each).
+    Scene("insights-partial", lambda: _insights_app(), press("i")),
+    Scene("insights", lambda: _insights_app(), press("F", "2", "F", "1", "i")),
     # Campaigns (#16): the browser's third view, one campaign's page and its outcomes, and a list
     # contact's Campaigns section once `o` has fetched its outcomes (row 3: on the do-not-call list).
     Scene("campaigns", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-seven"), press("3", "down")),
@@ -195,6 +199,13 @@ SCENES: list[Scene] = [
 ]
 
 EXPORT_DIR = Path("/tmp/kore-tui-scenes/exports")
+
+
+def _insights_app() -> KoreTuiApp:
+    from kore_tui.demo.data import INSIGHTS_REGION
+    from kore_tui.session import Settings
+
+    return demo_app(stream_id="st-demo-sales", list_id="cl-insights-a", settings=Settings(region=INSIGHTS_REGION))
 
 
 @contextlib.contextmanager
