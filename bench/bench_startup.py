@@ -144,8 +144,8 @@ def heavy_imports(args: list[str], env: dict[str, str]) -> list[str]:
 
 
 def start_demo_server(env: dict[str, str], secret: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    proc = subprocess.Popen([PYTHON, "-m", "kore_tui", "demo-server", "--port", "0"], env={**env, "KORE_DEMO_SECRET": secret},
-                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([PYTHON, "-m", "kore_tui", "demo-server", "--port", "0"],
+                            env={**env, "KORE_DEMO_SECRET": secret}, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     said: dict[str, str] = {}
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -237,10 +237,10 @@ def report(r: dict[str, Any]) -> tuple[list[tuple[str, str, str, str, str]], lis
 def print_table(rows: list[tuple[str, str, str, str, str]]) -> None:
     header = ("figure", "goal", "measured", "baseline", "ratio")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(5)]
-    print(" | ".join(h.ljust(w) for h, w in zip(header, widths)))
+    print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     print("-|-".join("-" * w for w in widths))
     for row in rows:
-        print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths)))
+        print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
 
 
 def main() -> int:
@@ -255,8 +255,8 @@ def main() -> int:
     load_before = os.getloadavg()[0]
     results = measure(args.runs)
     rows, fails = report(results)
-    print(f"kore-tui start-up ({ROOT}), median of {args.runs} runs; Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
-          f"load average {load_before:.1f} before / {os.getloadavg()[0]:.1f} after")
+    print(f"kore-tui start-up ({ROOT}), median of {args.runs} runs; Python {sys.version.split()[0]}, "
+          f"{os.cpu_count()} CPUs, load average {load_before:.1f} before / {os.getloadavg()[0]:.1f} after")
     print()
     print_table(rows)
     if args.json:

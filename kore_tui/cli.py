@@ -130,7 +130,8 @@ def build_parser() -> _Parser:
     parser.add_argument("--list", dest="list_ids", action="append", metavar="LIST_ID",
                         help="a contact list of --stream: the app opens it; export list writes it; "
                              "find searches only it (repeatable)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
+                                help="what to do (without one: open the app); kore-tui COMMAND --help says more")
     parser.commands = {}
 
     def command(name: str, help: str, *, shared: bool = True, **kwargs: Any) -> _Parser:
@@ -493,12 +494,13 @@ def _console(stream: TextIO) -> Any:
 
 def _table(headers: Sequence[tuple[str, str]], rows: Sequence[Sequence[str]]) -> None:
     """Rows (already cleaned) as a Rich table on the terminal that stdout is; ``headers`` are
-    (title, justify) pairs."""
+    (title, justify) pairs. No colour or bold: the table is the only escape-free way to be sure
+    that nothing but text reaches the terminal (tests/test_edges.py looks for any control)."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, header_style="")
     for title, justify in headers:
         table.add_column(Text(title), justify=justify)  # type: ignore[arg-type]
     for row in rows:
@@ -677,13 +679,13 @@ class _Progress:
 
         class Words(ProgressColumn):
             def render(self, task: Task) -> Text:
-                return Text(words())
+                return Text(words(), no_wrap=True, overflow="ellipsis")  # one line, however narrow
 
         self.rows = 0
         self.total: int | None = None
         self.started = time.monotonic()
         self.wait_until = 0.0
-        self.progress = Progress(TextColumn("{task.description}", markup=False), BarColumn(), Words(),
+        self.progress = Progress(TextColumn("{task.description}", markup=False), BarColumn(bar_width=20), Words(),
                                  console=_console(stream), redirect_stdout=False, redirect_stderr=False)
         self.task = self.progress.add_task(clean(label), total=None)
         self.progress.start()
@@ -693,10 +695,10 @@ class _Progress:
         from kore_tui.views.estimate import progress_text
 
         text = progress_text(self.rows, self.total, time.monotonic() - self.started)
-        if (wait := self.wait_until - time.monotonic()) > 0:
+        if (wait := self.wait_until - time.monotonic()) > 0:  # first: what a narrow terminal keeps
             import math
 
-            text += f" · waiting for the request budget ({math.ceil(wait)} s)"
+            text = f"waiting for the request budget ({math.ceil(wait)} s) · {text}"
         return text
 
     def __call__(self, rows: int, total: int | None, label: str | None = None) -> None:
@@ -965,7 +967,8 @@ def run_app(args: argparse.Namespace, options: Options) -> int:
         no_cache=options.no_cache,
     )
     app.run()
-    return app.return_code or EXIT_OK
+    code = app.return_code or EXIT_OK
+    return code if code in (EXIT_OK, EXIT_INTERRUPTED) else EXIT_ERROR
 
 
 # -- shell completion ----------------------------------------------------------------------------------

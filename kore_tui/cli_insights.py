@@ -11,13 +11,16 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kore_tui.api.models import Page
-from kore_tui.cache import DIRECTORY
-from kore_tui.sources import CacheLostRows
 from kore_tui.text import clean, json_text
-from kore_tui.views.insights import Insights, InsightsModel, bar_chart, buckets, summary_lines
+
+if TYPE_CHECKING:
+    from kore_tui.api.models import Page
+    from kore_tui.views.insights import Insights
+
+# build_parser imports this module for every command (--help, --version too): what `insights`
+# runs is imported when it runs (bench/bench_startup.py, tests/test_cli_conventions.py).
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -34,7 +37,10 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 async def cmd_insights(args: argparse.Namespace, options: Any) -> int:
+    from kore_tui.cache import DIRECTORY
     from kore_tui.cli import CliError, _command_cache, _ProgressLine, session_for
+    from kore_tui.sources import CacheLostRows
+    from kore_tui.views.insights import InsightsModel
 
     cache = _command_cache(options)
     try:
@@ -71,6 +77,8 @@ async def cmd_insights(args: argparse.Namespace, options: Any) -> int:
 
 def describe(insights: Insights, *, chart: bool = False, cost: str | None = None, width: int | None = None) -> str:
     """The figures as lines a person reads (cleaned for the terminal)."""
+    from kore_tui.views.insights import bar_chart, buckets, summary_lines
+
     what = f"list {insights.list_id}" if insights.list_id else "the directory"
     name = f" ({insights.name})" if insights.name and insights.list_id else ""
     lines = [clean(f"{what}{name} in stream {insights.stream}:")]
@@ -82,7 +90,7 @@ def describe(insights: Insights, *, chart: bool = False, cost: str | None = None
         lines.append(f"  {'':>{width_label}}  --fetch fetches {rest} ({clean(cost)})")
     if chart and insights.created:
         columns = (width or shutil.get_terminal_size((80, 24)).columns) - 4
-        unit, series = buckets(insights.created, max(8, columns - 10))
+        unit, series = buckets(insights.created, max(8, columns - 8))
         lines.append("")
         lines.append(f"  rows created per {unit}:")
         lines += [f"  {line}" for line in bar_chart(series, columns, 4, unit)]

@@ -150,6 +150,17 @@ class Scene:
             time.tzset()
 
 
+def _quietly(steps: Callable[[Pilot], Awaitable[None]]) -> Callable[[Pilot], Awaitable[None]]:
+    """The steps, then their notifications dismissed (they would hide what the scene shows)."""
+
+    async def run(pilot: Pilot) -> None:
+        await steps(pilot)
+        pilot.app.clear_notifications()
+        await settle(pilot)
+
+    return run
+
+
 _servers: list[DemoServer] = []
 
 SCENES: list[Scene] = [
@@ -186,7 +197,8 @@ SCENES: list[Scene] = [
     # Insights of a list of known content: on what the table fetched (the coverage said first),
     # and with the list and the directory fetched whole (F on each).
     Scene("insights-partial", lambda: _insights_app(), press("i")),
-    Scene("insights", lambda: _insights_app(), press("F", "2", "F", "1", "i")),
+    Scene("insights", lambda: _insights_app(), _quietly(press("F", "2", "F", "1", "i"))),
+    Scene("insights-end", lambda: _insights_app(), _quietly(press("F", "2", "F", "1", "i", "end"))),  # the chart
     # Campaigns (#16): the browser's third view, one campaign's page and its outcomes, and a list
     # contact's Campaigns section once `o` has fetched its outcomes (row 3: on the do-not-call list).
     Scene("campaigns", lambda: demo_app(stream_id="st-demo-sales", list_id="cl-demo-seven"), press("3", "down")),

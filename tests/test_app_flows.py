@@ -114,6 +114,9 @@ async def test_switching_views_keeps_each_table() -> None:
         directory = app.screen.current_view()
         assert app.focused is directory.table
         assert directory.table.current_row.id == data.directory_contact(SALES, 0)["id"]
+        await pilot.press("tab")  # the campaigns, then round to the list
+        await settle(pilot)
+        assert app.screen.open_view == "campaigns"
         await pilot.press("tab")
         await settle(pilot)
         assert app.screen.open_view == "list"

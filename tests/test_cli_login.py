@@ -60,7 +60,7 @@ ANSWERS = ["https://de-platform.kore.ai", "acct-42", "cs-42", "", "st-1, st-2", 
 def test_login_without_keyring_saves_the_profile_but_never_the_secret() -> None:
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     code, out = run_in_pty(["login", "--profile", "eu"], ANSWERS, env)
-    assert code == 1, out
+    assert code == 2, out
     assert "No usable OS keyring" in out and "KORE_CLIENT_SECRET" in out
     assert SECRET not in out  # not echoed at the prompt, not in any message
     profile = load_config().profiles["eu"]

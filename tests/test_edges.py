@@ -198,7 +198,7 @@ def test_lists_profiles_and_login_print_config_and_server_text_inertly(demo_serv
     assert "Edge" in shown and forbidden(shown) == []
     # The hostile app id itself cannot go into a request header: one line says so.
     code, shown, stderr = run_in_pty("lists", "--stream", EDGES.id, env=env_for(demo_server))
-    assert code == 1 and "app id holds characters" in one_line(stderr) and forbidden(stderr) == []
+    assert code == 2 and "app id holds characters" in one_line(stderr) and forbidden(stderr) == []
     env = base_env()
     code, shown, stderr = run_in_pty("profiles", env=env)
     assert code == 0, stderr
@@ -234,7 +234,7 @@ def test_a_good_export_is_0600_and_an_existing_file_is_kept_without_force(demo_s
     out.write_text("precious\n")
     demo_server.reset_log()
     result = run_cli(*EXPORT_EDGES, "-o", str(out), env=env)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "exists" in one_line(result.stderr) and "--force" in result.stderr
     assert out.read_text() == "precious\n" and demo_server.requests == []  # refused before any request
     result = run_cli(*EXPORT_EDGES, "-o", str(out), "--force", env=env)
@@ -249,7 +249,7 @@ def test_a_failed_export_leaves_the_target_untouched_and_no_temp_file(demo_serve
                              min_skip=200, times=None))
     result = run_cli("export", "list", "--stream", "st-demo-sales", "--list", "cl-demo-1k", "--format", "jsonl",
                      "-o", str(out), "--force", "--concurrency", "1", env=env_for(demo_server))
-    assert result.returncode == 1
+    assert result.returncode == 2
     line = one_line(result.stderr)
     assert "400" in line and "200 rows fetched, nothing written" in line
     assert out.read_text() == "yesterday's export\n"
@@ -261,7 +261,7 @@ def test_keep_partial_keeps_the_rows_as_name_partial(demo_server: DemoServer, tm
     demo_server.inject(Fault(status=400, path_contains="getAllContacts", min_skip=200, times=None))
     result = run_cli("export", "list", "--stream", "st-demo-sales", "--list", "cl-demo-1k", "--format", "jsonl",
                      "-o", str(out), "--keep-partial", "--concurrency", "1", env=env_for(demo_server))
-    assert result.returncode == 1
+    assert result.returncode == 2
     partial = tmp_path / "list.jsonl.partial"
     assert str(partial) in one_line(result.stderr)
     assert not out.exists() and only_files(tmp_path) == ["list.jsonl.partial"]
@@ -275,7 +275,7 @@ def test_a_symlink_at_the_target_is_refused_even_with_force(demo_server: DemoSer
     link = tmp_path / "out.csv"
     link.symlink_to(victim)
     result = run_cli(*EXPORT_EDGES, "-o", str(link), "--force", env=env_for(demo_server))
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "symbolic link" in one_line(result.stderr)
     assert victim.read_text() == "do not touch\n" and link.is_symlink()
 
@@ -310,7 +310,7 @@ def test_a_full_disk_ends_in_one_line_and_no_file(demo_server: DemoServer, tmp_p
     result = subprocess.run([sys.executable, "-m", "kore_tui", "export", "list", "--stream", "st-demo-sales",
                              "--list", "cl-demo-1k", "-o", str(out)], env=env_for(demo_server),
                             capture_output=True, text=True, timeout=120, preexec_fn=_small_files(20_000))
-    assert result.returncode == 1
+    assert result.returncode == 2
     line = one_line(result.stderr)
     assert "nothing written" in line and "File too large" in line
     assert only_files(tmp_path) == []
@@ -379,7 +379,7 @@ def test_deeply_nested_json_is_one_line_or_a_flattened_field(demo_server: DemoSe
         rows = [json.loads(line) for line in result.stdout.splitlines()]
         assert len(rows) == EDGE_LIST.size and rows[0]["custom"] == "(nested too deeply to show)"
     else:
-        assert result.returncode == 1
+        assert result.returncode == 2
         assert "nested too deeply" in one_line(result.stderr)
 
 
@@ -387,7 +387,7 @@ def test_a_full_disk_under_the_cache_is_one_line(demo_server: DemoServer) -> Non
     result = subprocess.run([sys.executable, "-m", "kore_tui", "find", "15550000100", "--stream", "st-demo-sales"],
                             env=env_for(demo_server), capture_output=True, text=True, timeout=120,
                             preexec_fn=_small_files(64_000))
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "cache" in one_line(result.stderr)
 
 
@@ -399,7 +399,7 @@ def test_a_full_disk_under_the_cache_is_one_line(demo_server: DemoServer) -> Non
 ])
 def test_bad_arguments_are_one_line(demo_server: DemoServer, args: tuple[str, ...], words: str) -> None:
     result = run_cli(*args, env=env_for(demo_server))
-    assert result.returncode in (1, 2)
+    assert result.returncode == 2
     assert words in one_line(result.stderr)
 
 

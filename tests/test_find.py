@@ -112,7 +112,7 @@ def test_find_cli_text_and_json(demo_server: DemoServer) -> None:
     assert answer["directory"]["matches"][0]["contact"]["fullName"] == name
     assert answer["lists"][0]["matches"][0]["position"] == 0
     bad = subprocess.run([*args[:4], "12", *args[5:]], env=env, capture_output=True, text=True, timeout=60)
-    assert bad.returncode == 1 and "too few digits" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.returncode == 2 and "too few digits" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def demo_app(**kw: object) -> KoreTuiApp:

@@ -164,16 +164,16 @@ def test_cli_flows_leak_nothing(server: DemoServer, tmp_path: Path, isolated_use
                         times=None))
     failed = run_cli("export", "list", "--stream", SALES.id, "--list", "cl-demo-1k", "--format", "jsonl",
                      "--debug", env=env)
-    assert failed.returncode == 1 and "100 rows written" in failed.stderr
+    assert failed.returncode == 2 and "100 rows written" in failed.stderr
     server.clear_faults()
     with DemoServer(secret="the-server-expects-another-secret") as other:
         refused_env = {**env, "KORE_HOST": other.url}
         refused = run_cli("--debug", "lists", "--stream", SALES.id, env=refused_env)
-        assert refused.returncode == 1 and "401" in refused.stderr
+        assert refused.returncode == 2 and "401" in refused.stderr
         # The same refusal in-process, so that every error made on the way can be read.
         for key in ("KORE_HOST", "KORE_ACCOUNT_ID", "KORE_CLIENT_ID", "KORE_CLIENT_SECRET", "KORE_MAX_RPM"):
             monkeypatch.setenv(key, refused_env[key])
-        assert cli.main(["--debug", "export", "list", "--stream", SALES.id, "--list", "cl-demo-seven"]) == 1
+        assert cli.main(["--debug", "export", "list", "--stream", SALES.id, "--list", "cl-demo-seven"]) == 2
     results += [failed, refused]
     captured = capsys.readouterr()
     assert "Authentication failed: 401" in captured.err
@@ -425,7 +425,7 @@ def test_a_server_message_quoting_the_token_or_secret_is_redacted(server: DemoSe
     env = {**base_env(), "KORE_HOST": server.url, "KORE_ACCOUNT_ID": server.account_id,
            "KORE_CLIENT_ID": server.client_id, "KORE_CLIENT_SECRET": SECRET, "KORE_MAX_RPM": "0"}
     result = run_cli("lists", "--stream", SALES.id, env=env)
-    assert result.returncode == 1 and "401" in result.stderr and "<redacted>" in result.stderr, result.stderr
+    assert result.returncode == 2 and "401" in result.stderr and "<redacted>" in result.stderr, result.stderr
     assert "invalid token <redacted> (Bearer <redacted>) signed with <redacted>" in result.stderr, result.stderr
     assert not leaks(result.stdout + result.stderr, "CLI output")
 

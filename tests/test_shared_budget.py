@@ -264,17 +264,19 @@ async def test_a_server_that_never_lets_through_still_ends_in_an_error(demo_serv
     assert len(demo_server.requests) == MAX_WINDOW_WAITS + 1
 
 
-def test_the_progress_line_says_it_waits_for_the_budget() -> None:
+def test_the_progress_bar_says_it_waits_for_the_budget() -> None:
     from kore_tui import cli
 
-    out = io.StringIO()
-    line = cli._ProgressLine(out)
-    line(250, 1000)
+    out = io.StringIO()  # not a terminal: Rich draws the bar once, as it stands when it stops
+    bar = cli._Progress(out, "export")
+    bar(250, 1000)
     cli._budget_waiting(54.2)
-    line.done()
-    cli._budget_waiting(3.0)  # no progress line shown: nothing said
-    text = out.getvalue()
-    assert text.endswith("250 / 1,000 rows (25%) · waiting for the request budget (55 s)\n")
+    assert bar.words().startswith("waiting for the request budget (55 s) · 250 of 1,000 rows")
+    bar.done()
+    cli._budget_waiting(3.0)  # no progress bar shown: nothing said
+    [text] = out.getvalue().splitlines()  # one line, even at 80 columns
+    assert text.startswith("export ") and "waiting for the request budget (55 s) · 250 of 1,0" in text
+    assert cli._Progress.active is None
 
 
 # -- kore-tui processes of one account -----------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
 import ipaddress
 import json
 import logging
@@ -18,10 +19,8 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
-
-import httpx
 
 from kore_tui.api.auth import TokenMinter, redact
 from kore_tui.api.errors import (
@@ -56,6 +55,12 @@ from kore_tui.api.models import (
     scrub_surrogates,
 )
 from kore_tui.api.pacing import RequestBudget, SharedBudget, shared_budget
+
+if TYPE_CHECKING:
+    import httpx
+
+# httpx is imported for the first request, not with this module: a command answered from the
+# local cache (a warm `find`) never loads it, nor reads the CA store for a TLS context.
 
 log = logging.getLogger("kore_tui.http")
 
@@ -220,15 +225,28 @@ class KoreClient:
         loopback = is_loopback(host)
         if not loopback and not connection.ca_bundle and (os.environ.get("SSL_CERT_FILE") or os.environ.get("SSL_CERT_DIR")):
             log.info("TLS: SSL_CERT_FILE/SSL_CERT_DIR set: trusting that CA store instead of the system's")
-        self._http = httpx.AsyncClient(
+        self._make_http = functools.partial(
+            _async_client,
             base_url=self.base_url,
-            timeout=httpx.Timeout(connection.timeout),
+            timeout=connection.timeout,
             verify=verify,
             follow_redirects=False,
             headers={"User-Agent": "kore-tui"},
             # A loopback host is never reached through a proxy: the token would cross it in clear text.
             trust_env=not loopback,
         )
+        self._http_client: httpx.AsyncClient | None = None
+        self._closed = False
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        """The HTTP client, made for the first request: its TLS context (reading the CA store)
+        costs tens of milliseconds that a command answered from the cache never needs."""
+        if self._http_client is None:
+            if self._closed:
+                raise RuntimeError("Cannot send a request, as the client has been closed.")
+            self._http_client = self._make_http()
+        return self._http_client
 
     def __repr__(self) -> str:
         return f"KoreClient({self.base_url!r}, account_id={self.connection.account_id!r})"
@@ -240,7 +258,9 @@ class KoreClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        self._closed = True
+        if self._http_client is not None:
+            await self._http_client.aclose()
 
     # -- endpoints -------------------------------------------------------------------------
 
@@ -411,6 +431,8 @@ class KoreClient:
                 log.debug("%s asking (%s), attempt %d", where, asked, attempt + 1)
             started = time.monotonic()
             self.requests_sent += 1
+            import httpx  # loaded once, by the first request
+
             try:
                 response = await self._http.request(
                     method, path, params=params, headers=request_headers, json=json_body
@@ -488,7 +510,15 @@ class KoreClient:
 _AUTH_HINT = "Check the client id and secret, and that the app's API scopes are published"
 
 
+def _async_client(*, timeout: float, **options: Any) -> httpx.AsyncClient:
+    import httpx
+
+    return httpx.AsyncClient(timeout=httpx.Timeout(timeout), **options)
+
+
 def _transport_reason(exc: httpx.TransportError) -> str:
+    import httpx
+
     if isinstance(exc, httpx.ConnectError):
         text = str(exc)
         if "CERTIFICATE" in text.upper() or "SSL" in text.upper():

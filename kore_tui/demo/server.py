@@ -23,8 +23,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import jwt
-
 from kore_tui.api.auth import short_keys_allowed
 from kore_tui.demo import data
 
@@ -210,6 +208,8 @@ class DemoServer:
     def verify(self, token: str | None) -> dict[str, Any] | None:
         if not token:
             return None
+        import jwt  # with the first request: the app paints before PyJWT (and cryptography) load
+
         try:
             with short_keys_allowed():  # a short demo secret is the test's choice, not a mistake
                 claims = jwt.decode(token, self.secret, algorithms=["HS256"], options={"require": ["appId"]})

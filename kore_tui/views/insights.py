@@ -614,9 +614,10 @@ def bar_chart(series: Sequence[tuple[str, int]], width: int, height: int, unit: 
     if not series or width < 8 or height < 1:
         return []
     peak = max(n for _, n in series) or 1
-    gap = 1 if width >= 2 * len(series) + len(series) - 1 and len(series) <= 40 else 0
-    bar = max(1, min(3, (width + gap) // len(series) - gap))
     label_width = len(f"{peak:,}") + 1
+    room = width - label_width - 1  # the bars' columns, right of the scale
+    gap = 1 if room >= 3 * len(series) - 1 and len(series) <= 40 else 0
+    bar = max(1, min(3, (room + gap) // len(series) - gap))
     lines = []
     for level in range(height, 0, -1):
         cells = []

@@ -90,7 +90,7 @@ class InsightsScreen(Screen[None]):
         yield ProgressBar(show_eta=False, id="insights-progress")
         with VerticalScroll(id="insights-body"):
             yield Static("", id="insights-figures")
-            yield Label("Top duplicates · Enter opens the view filtered to the number", classes="insights-heading",
+            yield Label("Top duplicates · Enter filters the view to one", classes="insights-heading",
                         id="insights-duplicates-heading", markup=False)
             yield OptionList(id="insights-duplicates")
             yield Label("Rows created", classes="insights-heading", id="insights-chart-heading", markup=False)
@@ -182,8 +182,8 @@ class InsightsScreen(Screen[None]):
             self.query_one(widget).display = bool(wanted)
 
     def _show_chart(self, insights: Insights) -> None:
-        width = max(20, self.size.width - 4)
-        unit, series = buckets(insights.created, max(8, width - 10))
+        width = max(20, self.size.width - 6)  # the body's padding and scroll bar
+        unit, series = buckets(insights.created, max(8, width - 8))
         lines = bar_chart(series, width, CHART_HEIGHT, unit)
         self.query_one("#insights-chart-heading", Label).update(f"Rows created per {unit}")
         self.query_one("#insights-chart-heading").display = bool(lines)

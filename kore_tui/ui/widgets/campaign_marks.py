@@ -138,8 +138,7 @@ class CampaignMarks:
         words = clean(f"Fetch {plan.describe()}? {cost.text()}{extra}.")
         if plan.unsized:
             words += f" ({plural(plan.unsized, 'campaign')} of unknown size not counted.)"
-        if not cost.needs_confirm:
-            app.notify(words.replace("? ", ": ", 1), markup=False)
+        if not cost.needs_confirm:  # as F: a short fetch just starts (the status line follows it)
             self._start(raw, plan)
             return
 
