@@ -24,7 +24,7 @@ from kore_tui.cache import DIRECTORY, RowCache, ViewKey, cache_path
 from kore_tui.cache import open_cache as open_cache
 from kore_tui.config import APP_NAME, ConfigError, Profile
 from kore_tui.logs import PrivateLogFile as PrivateLogFile
-from kore_tui.logs import log_path
+from kore_tui.logs import log_path as log_path
 from kore_tui.logs import setup_logging as setup_logging
 from kore_tui.lookup import LookupResult, find_phone
 from kore_tui.phones import normal_region

@@ -25,6 +25,10 @@ SHOWN = [
     ("browser-error", (80, 24)),
     ("profile-first-run", (80, 24)),
     ("help", (80, 24)),
+    ("campaign-outcomes", (120, 40)),
+    ("contact-campaigns", (120, 40)),
+    ("insights", (120, 40)),
+    ("insights-partial", (80, 24)),
     # The smallest size the app is made for.
     ("picker", (60, 20)),
     ("browser-list", (60, 20)),
@@ -50,7 +54,9 @@ def main() -> None:
             os.environ[var] = str(Path(tmp) / var.lower())
         for key in [k for k in os.environ if k.startswith("KORE_")]:
             del os.environ[key]
-        for name, size in SHOWN:
+        for n, (name, size) in enumerate(SHOWN):
+            # A cache of its own per shot: what one scene fetched must not show in the next.
+            os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / f"xdg_cache_home-{n}")
             print(asyncio.run(shoot(name, size)).relative_to(HERE.parent))
 
 

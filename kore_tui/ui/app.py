@@ -14,7 +14,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -25,11 +25,12 @@ from kore_tui.api.errors import ApiError
 from kore_tui.cache import RowCache
 from kore_tui.config import Config, ConfigError, Profile, load_config, save_config, select_profile
 from kore_tui.credentials import KeyringUnavailable, load_secret
-from kore_tui.demo.launch import demo_profile, start_demo
-from kore_tui.demo.server import DemoServer
 from kore_tui.session import Session, SessionFactory, Settings, exposure_warning, log_path, open_cache, session_factory
 from kore_tui.ui.compat import app_exception, exit_on_fatal_error
 from kore_tui.ui.safe_text import clean
+
+if TYPE_CHECKING:
+    from kore_tui.demo.server import DemoServer  # the demo server loads only with --demo
 
 
 class KoreTuiApp(App[None]):
@@ -91,6 +92,8 @@ class KoreTuiApp(App[None]):
         self._restore_terminal_on_signals()
         self.apply_keymap()
         if self.demo:
+            from kore_tui.demo.launch import demo_profile, start_demo
+
             self.cache = open_cache(enabled=not self.no_cache)
             if self.demo_server is None:
                 self.demo_server = start_demo(**self.demo_knobs)
