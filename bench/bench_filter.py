@@ -609,6 +609,9 @@ def report(r: dict[str, Any]) -> tuple[list[tuple[str, str, str, str, str]], lis
     add("  most RSS over the 20 / before the first", "-",
         f"{max(mem):.0f} / {g('mem_rss_start_mb'):.0f} MB" if mem else None,
         f"{max(base_rss):.0f} / {g('base_rss_start_mb'):.0f} MB" if base_rss else None)
+    add("  RSS the 20 queries add (after the 20th - before the first)", "-",
+        mem[-1] - g("mem_rss_start_mb") if mem else None,
+        base_rss[-1] - g("base_rss_start_mb") if base_rss else None, " MB")
     added = (g("base_rss_added_mb") or {}).get(COMMON)
     add(f"  RSS the old filter adds holding {COMMON!r}'s rows", "-", None, added, " MB")
     for where in ("near", "far"):

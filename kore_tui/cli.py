@@ -267,9 +267,9 @@ def check_arguments(parser: _Parser, args: argparse.Namespace) -> None:
     if command is None and args.list_ids and not args.stream:
         where.error("--list needs --stream")
     if command == "export" and args.what == "list" and not args.list_ids:
-        where.error("export list needs --list LIST_ID (see kore-tui lists --stream S)")
+        where.error("export list needs --list LIST_ID (kore-tui lists --stream S shows them)")
     if command == "export" and args.what == "outcomes" and not args.campaign_id:
-        where.error("export outcomes needs --campaign CAMPAIGN_ID (see kore-tui campaigns --stream S)")
+        where.error("export outcomes needs --campaign CAMPAIGN_ID (kore-tui campaigns --stream S shows them)")
     if command == "cache" and args.action is None:
         where.error("cache info, or cache clear")
 

@@ -265,3 +265,21 @@ async def test_screen_figures_and_enter_filters_the_view_to_a_duplicate() -> Non
         await settle(pilot)
         view = app.screen.query_one("#list", ContactView)
         assert view.filter_text == top.number and view.matches == top.rows
+
+
+def test_e164_facts_agree_with_number_facts() -> None:
+    """The fast classifier (one type match) says what phonenumbers' public calls say."""
+    import random
+
+    rnd = random.Random(17)
+    numbers = [f"+{code}{rnd.randrange(10**9, 10**11)}" for code in (1, 7, 44, 33, 49, 61, 91, 262, 590, 599, 800)
+               for _ in range(150)]
+    numbers += [f"+4420{rnd.randrange(10**8):08d}" for _ in range(500)] + ["+390612345678", "+447624123456"]
+    checked = 0
+    for e164 in numbers:
+        facts = number_facts(e164)
+        if facts.e164 != e164:
+            continue  # no possible number: never in the cache's e164 column
+        checked += 1
+        assert e164_facts(e164) == (facts.valid, facts.region, facts.kind), e164
+    assert checked > 800

@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 TOP_DUPLICATES = 10
 EXAMPLES = 5
 CHUNK = 5_000  # distinct numbers classified per query (and between two reports)
+YIELD_EVERY = 64  # numbers classified (2-3 ms of Python) between two pauses that leave the GIL to the UI
+YIELD_FOR = 0.001  # seconds
 STATUSES_SHOWN = 12
 STAGES = ("numbers", "dates", "overlap", "facts")  # in the order they are computed
 _DATE = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*"  # a GLOB: an ISO date (and time)
@@ -269,15 +271,42 @@ def e164_facts(e164: str) -> tuple[bool, str | None, str]:
     number = _from_e164(e164)
     if number is None:
         return False, None, ""
+    helper = _type_helper()
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(number.country_code or 0, ())
+    if helper is not None and len(regions) > 1:
+        # As region_code_for_number, which matches the type of each region in turn: the type
+        # that found the region is the number's (is_valid_number would match it once more).
+        nsn = phonenumbers.national_significant_number(number)
+        for where in regions:
+            metadata = phonenumbers.PhoneMetadata.metadata_for_region(where.upper(), None)
+            if metadata is None:
+                continue
+            if metadata.leading_digits is not None:
+                if re.match(metadata.leading_digits, nsn):
+                    return _typed(number, where, helper)
+                continue
+            number_type = helper(nsn, metadata)
+            if number_type != PhoneNumberType.UNKNOWN:
+                return True, where, _kind_names().get(number_type, "")
+        return False, None, ""
     region = phonenumbers.region_code_for_number(number)
     if region is None:
         return False, None, ""
-    helper = _type_helper()
     if region == phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY or helper is None:
         valid = phonenumbers.is_valid_number(number)
         kind = _kind_names().get(phonenumbers.number_type(number), "") if valid else ""
         return valid, region if valid else None, kind
-    # is_valid_number_for_region and number_type, with the region found once.
+    return _typed(number, region, helper)
+
+
+def _typed(number: phonenumbers.PhoneNumber, region: str,
+           helper: Callable[[str, Any], int]) -> tuple[bool, str | None, str]:
+    """is_valid_number_for_region and number_type, the region known."""
+    import phonenumbers
+    from phonenumbers import PhoneNumberType
+
+    from kore_tui.phones import _kind_names
+
     code = int(number.country_code or 0)
     metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(code, region)
     if metadata is None or phonenumbers.country_code_for_valid_region(region) != code:
@@ -401,7 +430,9 @@ def compute(cache: RowCache, inputs: Inputs, *, on_update: Report | None = None,
         return cache.select(sql, {"v": view, **args}, handle=handle)
 
     report(**_numbers(select, cache, key), stages=frozenset({"numbers"}))
-    report(**_dates(select), stages=insights.stages | {"dates"})
+    dates = _dates(select, key.list == DIRECTORY)
+    national = _national(select, cache, key) if dates.pop("national_rows") else NumberGroup()
+    report(**dates, national=national, stages=insights.stages | {"dates"})
     report(overlaps=tuple(_overlaps(select, cache, inputs, cancelled, handle)), stages=insights.stages | {"overlap"})
     classify = _Classifier()
     after = ""
@@ -410,8 +441,10 @@ def compute(cache: RowCache, inputs: Inputs, *, on_update: Report | None = None,
                        "GROUP BY e164 ORDER BY e164 LIMIT :n", after=after, n=CHUNK)
         if not chunk:
             break
-        for e164, rows in chunk:
+        for n, (e164, rows) in enumerate(chunk, 1):
             classify.add(e164, rows)
+            if n % YIELD_EVERY == 0:
+                time.sleep(YIELD_FOR)  # the GIL to the UI thread: its keys are not held up
         after = chunk[-1][0]
         if len(chunk) == CHUNK:
             report(**classify.figures())
@@ -432,8 +465,11 @@ def _numbers(select: Callable[..., list[tuple[Any, ...]]], cache: RowCache, key:
               "WHERE view_id=:v AND e164 IS NOT NULL GROUP BY e164 HAVING n > 1 "
               "UNION ALL SELECT digits, count(*) AS n, min(pos) FROM rows INDEXED BY rows_e164 "
               "WHERE view_id=:v AND e164 IS NULL AND digits != '' GROUP BY digits HAVING n > 1")
-    duplicated, in_duplicates = select(f"SELECT count(*), coalesce(sum(n), 0) FROM ({groups})")[0]
-    top = select(f"SELECT number, n, first FROM ({groups}) ORDER BY n DESC, first LIMIT :top", top=TOP_DUPLICATES)
+    # The top ones, and (in each row) how many there are and their rows: one pass over the index.
+    found = select(f"SELECT number, n, first, count(*) OVER (), sum(n) OVER () FROM ({groups}) "
+                   "ORDER BY n DESC, first LIMIT :top", top=TOP_DUPLICATES)
+    duplicated, in_duplicates = (found[0][3], found[0][4]) if found else (0, 0)
+    top = [row[:3] for row in found]
     # Impossible numbers: the most frequent, as their rows write them, with the reason.
     worst = select("SELECT digits, count(*) AS n, min(pos) FROM rows INDEXED BY rows_e164 WHERE view_id=:v "
                    "AND e164 IS NULL AND digits != '' GROUP BY digits ORDER BY n DESC, min(pos) LIMIT :k", k=EXAMPLES)
@@ -441,23 +477,30 @@ def _numbers(select: Callable[..., list[tuple[Any, ...]]], cache: RowCache, key:
     impossible = tuple(Example(_written(written.get(pos), digits), n, impossible_reason(_written(written.get(pos),
                                                                                                   digits)))
                        for digits, n, pos in worst)
-    # Written without a country code: the digits do not hold the E.164 number (nor 00 and it).
-    national_where = ("view_id=:v AND e164 IS NOT NULL "
-                      "AND instr(' ' || digits || ' ', ' ' || substr(e164, 2) || ' ') = 0 "
-                      "AND instr(' ' || digits || ' ', ' 00' || substr(e164, 2) || ' ') = 0")
-    national_numbers, national_rows = select(
-        f"SELECT count(DISTINCT e164), count(*) FROM rows WHERE {national_where}")[0]
-    national_first = select(f"SELECT e164, count(*), min(pos) FROM rows WHERE {national_where} GROUP BY e164 "
-                            "ORDER BY min(pos) LIMIT :k", k=EXAMPLES)
-    written = dict(cache.rows_at(key, [pos for _, _, pos in national_first]))
-    national = tuple(Example(_written(written.get(pos), ""), n, e164) for e164, n, pos in national_first)
     return {
         "rows": int(rows), "no_number": int(no_number), "numbers": int(possible) + int(impossible_numbers),
         "duplicated": int(duplicated), "extra_rows": int(in_duplicates) - int(duplicated),
         "top_duplicates": tuple(Duplicate(str(number), int(n), int(first)) for number, n, first in top),
         "impossible": NumberGroup(int(impossible_numbers), int(impossible_rows), impossible),
-        "national": NumberGroup(int(national_numbers), int(national_rows), national),
     }
+
+
+# Written without a country code: the digits do not hold the E.164 number (nor 00 and it). The
+# plain comparisons first: most rows hold one number, and instr over a million rows costs seconds.
+_NATIONAL = ("(e164 IS NOT NULL AND digits != substr(e164, 2) AND digits != '00' || substr(e164, 2) "
+             "AND instr(' ' || digits || ' ', ' ' || substr(e164, 2) || ' ') = 0 "
+             "AND instr(' ' || digits || ' ', ' 00' || substr(e164, 2) || ' ') = 0)")
+
+
+def _national(select: Callable[..., list[tuple[Any, ...]]], cache: RowCache, key: ViewKey) -> NumberGroup:
+    first = select(f"SELECT e164, n, pos, count(*) OVER () FROM (SELECT e164, count(*) AS n, min(pos) AS pos "
+                   f"FROM rows WHERE view_id=:v AND {_NATIONAL} GROUP BY e164) ORDER BY pos LIMIT :k", k=EXAMPLES)
+    if not first:
+        return NumberGroup()
+    (rows,), = select(f"SELECT count(*) FROM rows WHERE view_id=:v AND {_NATIONAL}")
+    written = dict(cache.rows_at(key, [pos for _, _, pos, _ in first]))
+    return NumberGroup(int(first[0][3]), int(rows),
+                       tuple(Example(_written(written.get(pos), ""), n, e164) for e164, n, pos, _ in first))
 
 
 def _written(raw: Mapping[str, Any] | None, fallback: str) -> str:
@@ -465,29 +508,35 @@ def _written(raw: Mapping[str, Any] | None, fallback: str) -> str:
     return phone if phone is not None else fallback
 
 
-def _dates(select: Callable[..., list[tuple[Any, ...]]]) -> dict[str, Any]:
-    """Rows created and updated per day, and their status: one scan of the rows."""
+def _dates(select: Callable[..., list[tuple[Any, ...]]], directory: bool) -> dict[str, Any]:
+    """Rows created and updated per day, and their status; and whether any row's number is
+    written without a country code: one scan of the rows (a list's createdAt is its sort value s1,
+    the directory's updatedAt its s3: no JSON to read for them)."""
     created: dict[str, int] = {}
     updated: dict[str, int] = {}
     undated = 0
+    created_at = "json_extract(raw, '$.createdAt')" if directory else "s1"
+    updated_at = "s3" if directory else "json_extract(raw, '$.updatedAt')"
     pairs = select(
         "SELECT CASE WHEN c GLOB :date THEN substr(c, 1, 10) END, CASE WHEN u GLOB :date THEN substr(u, 1, 10) END, "
-        "count(*) FROM (SELECT json_extract(raw, '$.createdAt') AS c, json_extract(raw, '$.updatedAt') AS u "
+        f"count(*), sum(nat) FROM (SELECT {created_at} AS c, {updated_at} AS u, {_NATIONAL} AS nat "
         "FROM rows WHERE view_id=:v) GROUP BY 1, 2", date=_DATE)
-    for c, u, n in pairs:
+    national_rows = 0
+    for c, u, n, nat in pairs:
+        national_rows += int(nat or 0)
         if c is None:
             undated += n
         else:
             created[c] = created.get(c, 0) + n
         if u is not None:
             updated[u] = updated.get(u, 0) + n
-    statuses = select("SELECT s, count(*) AS n FROM (SELECT json_extract(raw, '$.status') AS s FROM rows "
-                      "WHERE view_id=:v) WHERE s IS NOT NULL GROUP BY s ORDER BY n DESC, s LIMIT :k",
-                      k=STATUSES_SHOWN + 1)
-    (with_status, distinct), = select("SELECT count(s), count(DISTINCT s) FROM (SELECT json_extract(raw, '$.status') "
-                                      "AS s FROM rows WHERE view_id=:v)")
-    return {"created": tuple(sorted(created.items())), "updated": tuple(sorted(updated.items())), "undated": undated,
-            "statuses": tuple((str(s), int(n)) for s, n in statuses[:STATUSES_SHOWN]), "with_status": int(with_status),
+    statuses = select("SELECT s, count(*) AS n, count(*) OVER (), sum(count(*)) OVER () FROM (SELECT "
+                      "json_extract(raw, '$.status') AS s FROM rows WHERE view_id=:v) WHERE s IS NOT NULL GROUP BY s "
+                      "ORDER BY n DESC, s LIMIT :k", k=STATUSES_SHOWN)
+    distinct, with_status = (statuses[0][2], statuses[0][3]) if statuses else (0, 0)
+    return {"national_rows": national_rows,
+            "created": tuple(sorted(created.items())), "updated": tuple(sorted(updated.items())), "undated": undated,
+            "statuses": tuple((str(s), int(n)) for s, n, _, _ in statuses), "with_status": int(with_status),
             "other_statuses": max(0, int(distinct) - STATUSES_SHOWN)}
 
 
