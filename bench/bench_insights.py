@@ -9,8 +9,9 @@ runs each part in a fresh interpreter:
   time to its first report (rows, duplicates) and to the last, and the process's peak RSS;
 * naive: the baseline, what reading every row in Python and asking phonenumbers of each number
   costs (20,000 rows, scaled to a million);
-* cursor: main-thread CPU per cursor move in the app on that list (80x24), idle, then while the
-  insights computation runs in a thread beside it.
+* cursor: main-thread CPU per cursor move in the app on that list (80x24), keys sent 50 ms apart
+  as a held key does, idle, then while the insights computation runs in a thread beside it (as
+  the Insights screen's worker does), and how long after the last key the cursor is in place.
 
 Prints figure | goal | measured | baseline | ratio, and exits 1 when a goal is missed.
 
@@ -108,12 +109,27 @@ async def part_cursor() -> dict[str, Any]:
         await asyncio.sleep(1.5)
         await pilot.pause()
 
+        from textual import events
+
+        table = app.screen.query_one("LazyTable")
+
         async def per_move() -> tuple[float, float]:
-            cpu, wall = time.thread_time(), time.perf_counter()
-            for n in range(MOVES):
-                await pilot.press("down" if n % 20 < 10 else "up")
-            await pilot.pause()
-            return ((time.thread_time() - cpu) / MOVES * 1000, (time.perf_counter() - wall) / MOVES * 1000)
+            """Main-thread CPU per key (ms, the same span idle subtracted), keys sent 50 ms apart as
+            a key repeat does (straight to the driver, no Pilot waits); and how long after the
+            last key the cursor was where the keys put it (ms)."""
+            gap, keys = 0.05, ["down" if n % 6 != 5 else "up" for n in range(MOVES)]  # 50 down, 10 up
+            idle = time.thread_time()
+            await asyncio.sleep(gap * MOVES)
+            idle = time.thread_time() - idle
+            start_row, cpu, start = table.cursor_row, time.thread_time(), time.perf_counter()
+            for n, key in enumerate(keys):
+                app._driver.send_message(events.Key(key, None))  # type: ignore[union-attr]
+                await asyncio.sleep(max(0.0, start + (n + 1) * gap - time.perf_counter()))
+            sent = time.perf_counter()
+            while table.cursor_row != start_row + 40 and time.perf_counter() - sent < 30:
+                await asyncio.sleep(0.002)
+            lag = (time.perf_counter() - sent) * 1000
+            return (time.thread_time() - cpu - idle) / MOVES * 1000, lag
 
         await per_move()  # warm: pages ahead fetched once
         idle_cpu, idle_wall = await per_move()
@@ -194,9 +210,11 @@ def main() -> int:
         ok=g("rows") == ROWS)
     add("peak RSS computing", "<= 150 MB", g("rss_mb"), None, " MB",
         ok=None if g("rss_mb") is None else g("rss_mb") <= 150)
-    add("CPU per cursor move while it computes (idle: baseline)", "<= 5 ms", g("busy_cpu_ms"), g("idle_cpu_ms"), " ms",
-        ok=None if g("busy_cpu_ms") is None else g("busy_cpu_ms") <= 5)
-    add("  wall time per move while it computes (idle: baseline)", "-", g("busy_wall_ms"), g("idle_wall_ms"), " ms")
+    idle_cpu = g("idle_cpu_ms")
+    add("CPU per cursor move while it computes (idle: baseline)", "<= 2 x idle", g("busy_cpu_ms"), idle_cpu, " ms",
+        ok=None if g("busy_cpu_ms") is None or idle_cpu is None else g("busy_cpu_ms") <= 2 * idle_cpu)
+    add("  last key -> cursor in place, while it computes (idle: baseline)", "<= 100 ms", g("busy_wall_ms"),
+        g("idle_wall_ms"), " ms", ok=None if g("busy_wall_ms") is None else g("busy_wall_ms") <= 100)
     add("  the computation ran throughout", "yes", "yes" if g("ran_throughout") else "no",
         ok=bool(g("ran_throughout")))
     print(f"kore-tui insights over {ROWS:,} cached rows of {LIST} (baseline of the times: every row read and "

@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kore_tui.api.client import Connection, KoreClient  # noqa: E402
-from kore_tui.cache import RowCache  # noqa: E402
-from kore_tui.demo.server import DemoServer  # noqa: E402
-from kore_tui.lookup import find_phone  # noqa: E402
+from kore_tui.api.client import Connection, KoreClient
+from kore_tui.cache import RowCache
+from kore_tui.demo.server import DemoServer
+from kore_tui.lookup import find_phone
 
 LIST = "cl-demo-100k"
 STREAM = "st-demo-sales"

@@ -95,13 +95,13 @@ from textual.widgets import DataTable
 from textual.worker import WorkerCancelled
 
 from kore_tui.api.client import Connection, KoreClient
-from kore_tui.demo import data
-from kore_tui.demo.server import DemoServer, Fault
 from kore_tui.config import ENV_CLIENT_SECRET, Config, Profile, Stream, save_config
+from kore_tui.demo import data
 from kore_tui.demo.launch import DEMO_LATENCY
+from kore_tui.demo.server import DemoServer, Fault
+from kore_tui.paging import Pager
 from kore_tui.session import Settings
 from kore_tui.ui.app import KoreTuiApp
-from kore_tui.paging import Pager
 from kore_tui.ui.columns import LIST_COLUMNS
 from kore_tui.ui.safe_text import clean
 from kore_tui.ui.widgets.lazy_table import LazyTable

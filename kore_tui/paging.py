@@ -162,10 +162,9 @@ class Pager(Generic[T]):
         stays uncached, so calling again retries)."""
         if k < 0:
             raise ValueError("page index must be >= 0")
-        if k > 0 and not self._size_learned:
-            # Page indexes mean nothing until page 0 told us the served page size.
-            if await self.ensure_page(0) is None:
-                return None
+        # Page indexes mean nothing until page 0 told us the served page size.
+        if k > 0 and not self._size_learned and await self.ensure_page(0) is None:
+            return None
         page = self._cache.get(k)
         if page is not None:
             self._cache.move_to_end(k)

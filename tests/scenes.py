@@ -44,7 +44,7 @@ async def settle(pilot: Pilot, quiet_rounds: int = 3, timeout: float = 30.0, pau
             break
         try:
             await asyncio.wait_for(app.workers.wait_for_complete(), left)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             break
         except WorkerCancelled:  # a worker superseded by a newer one (exclusive) is done too
             quiet = 0

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-
-import pytest
 import stat
 import subprocess
 import sys
 import textwrap
+
+import pytest
 
 from kore_tui.cache import APPLICATION_ID, CacheRefused, RowCache, ViewKey, cache_path, filter_clause
 from kore_tui.demo import data

@@ -23,6 +23,7 @@ from kore_tui.ui.screens.picker import PickerScreen
 from kore_tui.ui.screens.prompt import GoToRowPrompt
 from kore_tui.ui.widgets.contact_view import ContactView
 from kore_tui.ui.widgets.view_bar import ViewBar
+from tests import scenes
 from tests.faults import (
     BY_NAME,
     CASES,
@@ -34,7 +35,6 @@ from tests.faults import (
     clean_row,
     printable,
 )
-from tests import scenes
 from tests.scenes import pinned_clock
 
 ROW = JUMP_TO - 1  # 0-based index of the row jumped to
@@ -48,7 +48,8 @@ def app_for(case: FaultCase) -> KoreTuiApp:
     # server may be given this one's port (and find its budget spent). The 429 cases still run:
     # with pacing off the client honours Retry-After by waiting, without filling a budget.
     return KoreTuiApp(demo=True, clock=pinned_clock, animate=False, stream_id=STREAM_ID, list_id=LIST_ID,
-                      settings=Settings(timeout=case.timeout or 10.0, max_rpm=0, backoff_base=0.01, backoff_max=0.05), demo_knobs={"latency": 0.0})
+                      settings=Settings(timeout=case.timeout or 10.0, max_rpm=0, backoff_base=0.01, backoff_max=0.05),
+                      demo_knobs={"latency": 0.0})
 
 
 # The shared settle, with shorter pauses: the suite settles ~100 times.

@@ -3,8 +3,8 @@ the app. Over real HTTP against the demo server."""
 
 from __future__ import annotations
 
-import io
 import csv
+import io
 import json
 import os
 import subprocess

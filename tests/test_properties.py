@@ -252,7 +252,7 @@ def test_demo_timestamps_are_iso_utc(seconds: int) -> None:
 
     from kore_tui.demo import data
 
-    moment = dt.datetime.fromtimestamp(data.EPOCH + seconds, tz=dt.timezone.utc)
+    moment = dt.datetime.fromtimestamp(data.EPOCH + seconds, tz=dt.UTC)
     assert data._iso(seconds) == moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{seconds % 1000:03d}Z"
 
 

@@ -217,8 +217,8 @@ def test_stale_budget_files_are_removed_when_the_directory_is_opened(tmp_path: P
 
 
 def test_clients_of_make_client_share_a_file_in_the_state_dir(isolated_user_dirs: dict[str, Path]) -> None:
-    from kore_tui.session import make_client
     from kore_tui.config import Profile
+    from kore_tui.session import make_client
 
     profile = Profile(name="p", host="https://platform.example", account_id=ACCOUNT, client_id="cid")
     client = make_client(profile, "not-a-real-secret")

@@ -55,7 +55,7 @@ def redact(text: str, *secrets: str | None) -> str:
 class TokenMinter:
     """Holds the secret and hands out a valid token, minting a new one shortly before expiry."""
 
-    __slots__ = ("client_id", "_secret", "ttl", "subject", "_clock", "_token", "_expires_at", "minted")
+    __slots__ = ("_clock", "_expires_at", "_secret", "_token", "client_id", "minted", "subject", "ttl")
 
     def __init__(
         self,

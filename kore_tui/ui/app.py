@@ -73,7 +73,7 @@ class KoreTuiApp(App[None]):
         self.start_stream = stream_id
         self.start_list = list_id
         self.clock = clock  # "now" for relative times; tests pin it
-        self.animate = animate  # cursor blink and spinners; off in snapshot tests
+        self.blink = animate  # cursor blink and spinners; off in snapshot tests
         self.demo_knobs = demo_knobs or {}
         self.config = Config()
         self.session: Session | None = None

@@ -62,4 +62,4 @@ CAMPAIGN_FIELD_ORDER = ("name", "status", "description")  # then every field as 
 OUTCOME_FIELD_ORDER = CAMPAIGN_OUTCOME_FIELDS
 DIRECTORY_FIELD_ORDER = DIRECTORY_CONTACT_FIELDS
 
-__all__ = ["CampaignContact", "DirectoryContact", "LIST_COLUMNS", "DIRECTORY_COLUMNS"]
+__all__ = ["DIRECTORY_COLUMNS", "LIST_COLUMNS", "CampaignContact", "DirectoryContact"]

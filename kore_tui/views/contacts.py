@@ -17,8 +17,8 @@ from kore_tui.api.errors import ApiError
 from kore_tui.api.models import DirectoryContact, Page
 from kore_tui.api.walk import FetchPage
 from kore_tui.cache import DIRECTORY, RowQuery, ViewKey, phone_digits, primary_phone
-from kore_tui.phones import number_facts, stored_e164
 from kore_tui.paging import Pager
+from kore_tui.phones import number_facts, stored_e164
 from kore_tui.sources import PageWalked, QuerySource, ViewSource
 from kore_tui.text import json_text, printable_only
 from kore_tui.views.format import age, plural

@@ -78,7 +78,7 @@ class ExportScreen(ModalScreen[None]):
         self.query_one(ProgressBar).display = False
         self.query_one("#export-estimate", Label).display = not self._only_matches()
         path_input = self.query_one("#export-path", Input)
-        path_input.cursor_blink = getattr(self.app, "animate", True)
+        path_input.cursor_blink = getattr(self.app, "blink", True)
         path_input.focus()
 
     def cost(self) -> Estimate:

@@ -50,7 +50,7 @@ def _key_table(screen: Screen) -> Table:
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column()
     seen: set[str] = set()
-    for key, active in screen.active_bindings.items():
+    for active in screen.active_bindings.values():
         binding = active.binding
         if not binding.description or (binding.description, binding.action) in seen:
             continue

@@ -316,7 +316,7 @@ class InsightsExport(ModalScreen[None]):
 
     def on_mount(self) -> None:
         path = self.query_one(Input)
-        path.cursor_blink = getattr(self.app, "animate", True)
+        path.cursor_blink = getattr(self.app, "blink", True)
         path.focus()
 
     @on(RadioSet.Changed)

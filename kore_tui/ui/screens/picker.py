@@ -133,7 +133,7 @@ class PickerScreen(Screen[None]):
         yield KeyHints()
 
     def on_mount(self) -> None:
-        self.query_one("#list-filter", Input).cursor_blink = getattr(self.app, "animate", True)
+        self.query_one("#list-filter", Input).cursor_blink = getattr(self.app, "blink", True)
         self.fill_streams()
         streams = self.query_one(StreamList)
         streams.focus()

@@ -5,6 +5,9 @@ ProfileSwitcher: pick another profile, or start a new one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,8 +18,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kore_tui.api.client import InsecureURLError, normalize_host
-from kore_tui.api.errors import ApiError
+from kore_tui.api.client import normalize_host
+from kore_tui.api.errors import ApiError, InsecureURLError
 from kore_tui.config import KNOWN_HOSTS, Config, ConfigError, Profile
 from kore_tui.credentials import KeyringUnavailable, hold_for_session, load_secret, store_secret
 from kore_tui.ui.kore_app import kore_app
@@ -80,7 +83,7 @@ class ProfileScreen(Screen[None]):
         yield KeyHints()
 
     def on_mount(self) -> None:
-        animate = getattr(self.app, "animate", True)
+        animate = getattr(self.app, "blink", True)
         for field in self.query(Input):
             field.cursor_blink = animate
         first_empty = next((i for i in self.query(Input) if not i.value and i.id != "field-app_id"), None)
@@ -183,7 +186,8 @@ class ProfileScreen(Screen[None]):
             if secret:
                 await _in_thread(store_secret, profile.name, secret)
             else:
-                secret = await _in_thread(load_secret, profile.name) or ""
+                stored = await _in_thread(load_secret, profile.name)
+                secret = stored or ""
         except KeyringUnavailable as exc:
             self.keyring_failed = True
             self.query_one("#session-only").remove_class("-hidden")
@@ -217,7 +221,10 @@ class ProfileScreen(Screen[None]):
             self.app.exit()
 
 
-async def _in_thread(fn, *args):  # type: ignore[no-untyped-def]
+T = TypeVar("T")
+
+
+async def _in_thread(fn: Callable[..., T], *args: Any) -> T:
     """Keyring calls can block on D-Bus: run them off the event loop."""
     import asyncio
 

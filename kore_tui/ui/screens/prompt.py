@@ -29,7 +29,7 @@ class TextPrompt(ModalScreen[str | None]):
             yield Label("Enter accepts · Esc cancels", classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one(Input).cursor_blink = getattr(self.app, "animate", True)
+        self.query_one(Input).cursor_blink = getattr(self.app, "blink", True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)

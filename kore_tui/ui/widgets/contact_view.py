@@ -83,7 +83,7 @@ class ContactView(Container):
         self._detail_queued = False
         self._related_for: object = None  # the row whose number the detail pane describes
         self._directory_found = False
-        model.source.on_refreshed = lambda skip: self.call_later(self._refreshed)
+        model.source.on_refreshed = self._refreshed_page
         self.campaign_marks = CampaignMarks(self)  # the detail pane's Campaigns section, the table's DNC marks
 
     # What the model holds, under the names the screens and tests use.
@@ -410,6 +410,9 @@ class ContactView(Container):
         self.last_error = event.error
         self.status.show(error=short_error(event.error))
         self._show_position()
+
+    def _refreshed_page(self, skip: int) -> None:
+        self.call_later(self._refreshed)  # the source calls from its own task: act on the next tick
 
     def _refreshed(self) -> None:
         """A stale cached page came back fresh from the server: show the new rows."""

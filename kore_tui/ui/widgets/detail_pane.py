@@ -12,6 +12,7 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -31,7 +32,7 @@ def parse_timestamp(value: str) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 class DetailPane(VerticalScroll, can_focus=True):
@@ -56,7 +57,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.campaigns: list[tuple[str, str, str]] | None = None
         self._body = Static(Text(note or "No contact under the cursor.", style="dim"))
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield self._body
 
     def show(self, raw: Mapping[str, Any] | None, note: str = "") -> None:
@@ -104,7 +105,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         grid.add_column(overflow="fold")
         keys = list(self.field_order) + [k for k in self.row if k not in self.field_order]
         for key in keys:
-            value = self.row[key] if key in self.row else _Missing
+            value = self.row.get(key, _Missing)
             grid.add_row(Text(clean(key)), self._value(key, value))
         for label, value in self.related:
             grid.add_row(Text(clean(label), style="bold green"), Text(clean(value), style="green"))
@@ -127,7 +128,7 @@ class DetailPane(VerticalScroll, can_focus=True):
                 when = local.strftime("%Y-%m-%d %H:%M:%S %Z")
                 return Stamp(when, age(self.clock() - moment.timestamp()))
             return Text(clean(value)) if value else Text('""', style="dim")
-        if isinstance(value, bool) or isinstance(value, (int, float)):
+        if isinstance(value, (bool, int, float)):
             return Text(json.dumps(value), style="cyan")
         if isinstance(value, Mapping):
             if not value:

@@ -42,7 +42,7 @@ class FilterBar(Horizontal):
         if not self.children:
             self.mount(Label("/"), Input(placeholder="filter any column; phone numbers match by digits",
                                          select_on_focus=False))
-        self.input.cursor_blink = getattr(self.app, "animate", True)
+        self.input.cursor_blink = getattr(self.app, "blink", True)
         self.input.focus()
 
     def action_close(self) -> None:

@@ -13,6 +13,8 @@ handler name, so every ``on_key``/``@on(Input.Changed)`` handler still runs unch
 
 from __future__ import annotations
 
+from typing import Any
+
 import rich.repr
 from textual import events
 from textual.binding import Binding
@@ -33,7 +35,7 @@ def _quiet(kind: type[Message]) -> type[Message]:
     # __slots__ = (): the same layout as ``kind``, so that an instance's class can be swapped.
     quiet = type(f"Quiet{kind.__name__}", (kind,), namespace,
                  bubble=kind.bubble, verbose=kind.verbose, no_dispatch=kind.no_dispatch)
-    quiet.handler_name = kind.handler_name  # __init_subclass__ derived another one from the new name
+    setattr(quiet, "handler_name", kind.handler_name)  # noqa: B010  __init_subclass__ derived another one from the new name
     quiet.__qualname__ = kind.__qualname__
     return quiet
 
@@ -53,7 +55,7 @@ class SecretInput(Input):
         Binding("ctrl+c,super+c", "copy", "Copy (disabled for the secret)", show=False, id="secret.copy"),
     ]
 
-    def __init__(self, value: str | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, value: str | None = None, **kwargs: Any) -> None:
         kwargs["password"] = True
         super().__init__(value, **kwargs)
 
