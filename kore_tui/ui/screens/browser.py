@@ -20,10 +20,10 @@ from kore_tui.session import Session
 from kore_tui.ui.columns import DIRECTORY_COLUMNS, DIRECTORY_FIELD_ORDER, LIST_COLUMNS, LIST_FIELD_ORDER
 from kore_tui.ui.compat import breakpoint_classes
 from kore_tui.ui.safe_text import clean
+from kore_tui.ui.screens.filter_escape import FilterEscape
 from kore_tui.ui.screens.prompt import GoToRowPrompt, TextPrompt
 from kore_tui.ui.widgets.campaigns_view import CampaignsView
 from kore_tui.ui.widgets.contact_view import ContactView
-from kore_tui.ui.widgets.filter_bar import FilterBar
 from kore_tui.ui.widgets.key_hints import KeyHints
 from kore_tui.ui.widgets.title_bar import TitleBar
 from kore_tui.ui.widgets.view_bar import ViewBar
@@ -67,7 +67,7 @@ class Edge(Container):
     """
 
 
-class BrowserScreen(Screen[None]):
+class BrowserScreen(FilterEscape):
     BLANK = True  # covered by the title bar, the view bar, the view and the key hints
     # The first view's table has the keys from the first frame: focused later, its restyle (and
     # the key hints') would cost a second layout just as the first rows arrive. After that, the
@@ -269,36 +269,12 @@ class BrowserScreen(Screen[None]):
         model = InsightsModel(self.session, self.stream_id, list_id, name=name)
         self.app.push_screen(InsightsScreen(model, view, title=f"{self.title} · insights"))
 
-    def _filter_shown(self) -> FilterBar | None:
-        """The open view's filter line, when it is open or a filter applies."""
+    def shown_contact_view(self) -> ContactView | None:
         views = self.query(Views)
         if not views or not views.first().query(f"#{self.open_view}"):
             return None
         view = self.current_view()
-        bars = view.query(FilterBar)
-        if bars and (view.filtering or bars.first().has_class("-open")):
-            return bars.first()
-        return None
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "clear_filter":
-            return self._filter_shown() is not None
-        if action == "back":
-            return self._filter_shown() is None
-        return True
-
-    def on_filter_bar_changed(self) -> None:
-        self.refresh_bindings()  # Esc clears the filter, or goes back
-
-    def on_filter_bar_closed(self) -> None:
-        self.refresh_bindings()
-
-    def action_clear_filter(self) -> None:
-        """Esc with a filter (typed, or applied and the table back in charge): cleared, the view
-        as it was. Esc again goes back."""
-        bar = self._filter_shown()
-        if bar is not None:
-            bar.action_close()
+        return view if isinstance(view, ContactView) else None
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

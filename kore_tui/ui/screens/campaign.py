@@ -12,7 +12,6 @@ from textual import events, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -23,10 +22,10 @@ from kore_tui.ui.columns import OUTCOME_COLUMNS, OUTCOME_FIELD_ORDER
 from kore_tui.ui.compat import breakpoint_classes
 from kore_tui.ui.safe_text import clean
 from kore_tui.ui.screens.browser import Edge, Views
+from kore_tui.ui.screens.filter_escape import FilterEscape
 from kore_tui.ui.screens.prompt import GoToRowPrompt
 from kore_tui.ui.widgets.contact_view import ContactView
 from kore_tui.ui.widgets.detail_pane import parse_timestamp
-from kore_tui.ui.widgets.filter_bar import FilterBar
 from kore_tui.ui.widgets.key_hints import KeyHints
 from kore_tui.ui.widgets.title_bar import TitleBar
 from kore_tui.ui.widgets.view_bar import ViewBar
@@ -55,7 +54,7 @@ class CampaignPage(Container):
     """
 
 
-class CampaignScreen(Screen[None]):
+class CampaignScreen(FilterEscape):
     BLANK = True
     BINDINGS = [
         Binding("question_mark", "app.help", "Help", key_display="?", id="app.help"),
@@ -255,32 +254,10 @@ class CampaignScreen(Screen[None]):
 
         self.app.push_screen(ExportScreen(self.outcomes_view()))
 
-    def _filter_shown(self) -> FilterBar | None:
+    def shown_contact_view(self) -> ContactView | None:
         if self.open_view != OUTCOMES or not self.query_one(Views).query(f"#{OUTCOMES}"):
             return None
-        view = self.outcomes_view()
-        bars = view.query(FilterBar)
-        if bars and (view.filtering or bars.first().has_class("-open")):
-            return bars.first()
-        return None
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "clear_filter":
-            return self._filter_shown() is not None
-        if action == "back":
-            return self._filter_shown() is None
-        return True
-
-    def on_filter_bar_changed(self) -> None:
-        self.refresh_bindings()
-
-    def on_filter_bar_closed(self) -> None:
-        self.refresh_bindings()
-
-    def action_clear_filter(self) -> None:
-        bar = self._filter_shown()
-        if bar is not None:
-            bar.action_close()
+        return self.outcomes_view()
 
     def action_back(self) -> None:
         self.dismiss()
