@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kore_tui.country_names import country_name
+
 if TYPE_CHECKING:
     import phonenumbers
 
@@ -142,8 +144,6 @@ def number_facts(raw: str, region: str | None = None) -> NumberFacts:
     number = phonenumbers.parse(e164, None)
     valid = phonenumbers.is_valid_number(number)
     where = phonenumbers.region_code_for_number(number) if valid else None
-    from phonenumbers import geocoder  # its data loads on first use: only for the detail pane
-
-    country = geocoder.country_name_for_number(number, "en") if valid else ""
+    country = country_name(where) if valid else ""
     kind = _kind_names().get(phonenumbers.number_type(number), "") if valid else ""
     return NumberFacts(e164, valid, where, country, kind)

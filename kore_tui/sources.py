@@ -347,12 +347,16 @@ class QuerySource:
         return None if self._positions is None else len(self._positions)
 
     async def fetch(self, skip: int, limit: int) -> Page[Any]:
-        if self._reading is None:
-            self._reading = self._read()  # the count starts at once, beside the first page
-        if self._positions is None and skip == 0:
+        if self._positions is None and skip == 0 and self.query.statements(0)[1]:
+            # A scan in the query's order stops at its first matches: those show first, then
+            # every match is read for the count (one after the other: two scans at once only
+            # slow each other down).
             first = await self._read(limit=limit + 1)  # one more: is there a next page?
             if self._positions is None:
+                if self._reading is None:
+                    self._reading = self._read()
                 return await self._page(0, limit, first[:limit], has_more=len(first) > limit, total=None)
+        # Read from an index (a number), the positions come whole at once: no first read.
         positions = await self.positions()
         chunk = positions[skip:skip + limit]
         return await self._page(skip, limit, chunk, has_more=skip + len(chunk) < len(positions), total=len(positions))

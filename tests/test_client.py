@@ -479,11 +479,12 @@ async def test_error_body_not_json_names_the_status_line(demo_server, client_for
 
 # -- pacing --------------------------------------------------------------------------------------------
 
-WINDOW = 0.5
+WINDOW = 1.0
 MAX_IN_WINDOW = 5
 # The server stamps a request when it answers, a little after the client started it; this much
-# jitter between the client's start and the server's stamp is tolerated.
-STAMP_JITTER = 0.05
+# jitter between the client's start and the server's stamp is tolerated (on a loaded 2-core
+# machine a request can reach the server's stamp 0.1 s after the client let it go).
+STAMP_JITTER = 0.15
 
 
 def assert_paced(times: list[float], max_in_window: int, window: float) -> None:

@@ -44,7 +44,7 @@ def test_only_the_ui_imports_textual(path: Path) -> None:
 
 @pytest.mark.parametrize("path", MODULES, ids=where)
 def test_rich_only_in_the_ui_and_the_clis_output(path: Path) -> None:
-    if not (where(path).startswith("kore_tui/ui/") or where(path) == "kore_tui/cli.py"):
+    if not (where(path).startswith("kore_tui/ui/") or where(path) == "kore_tui/cli/output.py"):
         assert not uses(path, "rich"), f"{where(path)} imports Rich"
 
 
@@ -54,8 +54,7 @@ def test_the_api_layer_imports_nothing_else_of_kore_tui(path: Path) -> None:
     assert others == set(), f"{where(path)} imports {others}"
 
 
-# kore_tui/cli_*.py: commands of the command line, in modules of their own.
-@pytest.mark.parametrize("path", [p for p in MODULES if not where(p).startswith(("kore_tui/ui/", "kore_tui/cli",
+@pytest.mark.parametrize("path", [p for p in MODULES if not where(p).startswith(("kore_tui/ui/", "kore_tui/cli/",
                                                                                   "kore_tui/__main__"))], ids=where)
 def test_nothing_below_the_ui_reaches_up_into_it(path: Path) -> None:
     assert not uses(path, "kore_tui.ui"), f"{where(path)} imports the UI"
@@ -63,6 +62,6 @@ def test_nothing_below_the_ui_reaches_up_into_it(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", [p for p in MODULES if not where(p).startswith(("kore_tui/demo/", "kore_tui/ui/",
-                                                                                  "kore_tui/cli.py"))], ids=where)
+                                                                                  "kore_tui/cli/"))], ids=where)
 def test_only_the_entry_points_start_the_demo_server(path: Path) -> None:
     assert not uses(path, "kore_tui.demo.server") and not uses(path, "kore_tui.demo.launch"), where(path)

@@ -3,37 +3,31 @@
 Every request goes through :meth:`KoreClient._send`, which paces it within the account's request
 budget, adds the auth headers, retries what is worth retrying, and maps every failure to an
 :class:`~kore_tui.api.errors.ApiError` whose message names the status and the server's words.
+
+The connection's checks live in :mod:`kore_tui.api.connection`, the reading of answers in
+:mod:`kore_tui.api.responses`; their names are importable from here too.
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import functools
-import ipaddress
-import json
 import logging
 import os
 import random
-import re
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
-from kore_tui.api.auth import TokenMinter, redact
-from kore_tui.api.errors import (
-    ApiError,
-    AuthError,
-    BadResponseError,
-    ClientRequestError,
-    InsecureURLError,
-    NetworkError,
-    NotFoundError,
-    RateLimitedError,
-    ServerError,
-)
+from kore_tui.api.auth import TokenMinter
+from kore_tui.api.connection import MAX_ID_LENGTH as MAX_ID_LENGTH
+from kore_tui.api.connection import Connection as Connection
+from kore_tui.api.connection import header_value as header_value
+from kore_tui.api.connection import is_loopback as is_loopback
+from kore_tui.api.connection import normalize_host as normalize_host
+from kore_tui.api.connection import segment as segment
+from kore_tui.api.errors import ApiError, AuthError, ClientRequestError, NetworkError, NotFoundError, RateLimitedError, ServerError
 from kore_tui.api.models import (
     CAMPAIGN_KINDS,
     MAX_OUTCOME_LIMIT,
@@ -52,9 +46,13 @@ from kore_tui.api.models import (
     parse_list_details,
     parse_outcome_page,
     parse_page,
-    scrub_surrogates,
 )
 from kore_tui.api.pacing import RequestBudget, SharedBudget, shared_budget
+from kore_tui.api.responses import MAX_SERVER_MESSAGE as MAX_SERVER_MESSAGE
+from kore_tui.api.responses import _json_body as _json_body
+from kore_tui.api.responses import _transport_reason
+from kore_tui.api.responses import retry_after_seconds as retry_after_seconds
+from kore_tui.api.responses import server_message as server_message
 
 if TYPE_CHECKING:
     import httpx
@@ -72,125 +70,10 @@ MAX_RETRY_AFTER = 60.0
 # that keeps refusing ends the request after this many.
 MAX_WINDOW_WAITS = 10
 BUDGET_WAIT_NOTICE = 1.0  # waits for the budget longer than this are told to `on_budget_wait`
-MAX_SERVER_MESSAGE = 300
-
-
-@dataclass(frozen=True, slots=True)
-class Connection:
-    """Where and as whom to connect. The secret is deliberately not part of it."""
-
-    host: str
-    account_id: str
-    client_id: str
-    app_id: str | None = None  # the `iid` header; defaults to the stream id
-    max_rpm: int = 60  # 0 turns pacing off
-    timeout: float = 30.0
-    ca_bundle: str | None = None
-    max_retries: int = 4
-    backoff_base: float = 0.5
-    backoff_max: float = 30.0
-    rate_window: float = 60.0
-    # A directory for the budget file shared by every process of the account; None: this process
-    # paces alone. The caller decides where (kore_tui.session: the user state dir).
-    budget_dir: str | None = None
-
-
-def normalize_host(host: str) -> str:
-    """``platform.kore.ai`` -> ``https://platform.kore.ai``; refuse http:// unless loopback."""
-    host = host.strip()
-    if not host.rstrip("/"):
-        raise InsecureURLError("no host is configured")
-    if "://" not in host:
-        host = "https://" + host
-    parts = urlsplit(host.rstrip("/") if not host.endswith("://") else host)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InsecureURLError(f"not an http(s) URL: {host}")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise InsecureURLError(
-            f"refusing plain http:// to {parts.hostname}: only loopback hosts may skip TLS; use https://"
-        )
-    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
-
-
-def is_loopback(hostname: str) -> bool:
-    if hostname.lower() in ("localhost", "localhost.localdomain"):
-        return True
-    try:
-        return ipaddress.ip_address(hostname.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-MAX_ID_LENGTH = 1_000  # ids are a few dozen characters; a longer one is a mistake, not an id
-
-
-def segment(value: str, what: str = "id") -> str:
-    """An id as one URL path segment: ``/``, ``?``, ``#`` and friends cannot change the path."""
-    if not value:
-        raise ClientRequestError(f"no {what} given")
-    if len(value) > MAX_ID_LENGTH:
-        raise ClientRequestError(f"the {what} is {len(value):,} characters long: not an id")
-    quoted = quote(value, safe="")
-    if quoted in (".", ".."):
-        # A bare dot segment would be resolved away (RFC 3986 normalization) and change the path.
-        quoted = quoted.replace(".", "%2E")
-    return quoted
-
-
-def server_message(response: httpx.Response, minter: TokenMinter | None = None) -> str | None:
-    """The server's own words: ``errors[].msg``, else ``message``/``error``; else None.
-
-    JWT-shaped strings (and, given the ``minter``, the secret and its current token) are replaced
-    by ``<redacted>``: a server may quote the token it refused.
-    """
-    try:
-        body = json.loads(response.content)
-    except ValueError:
-        return None
-    msg: str | None = None
-    if isinstance(body, Mapping):
-        errors = body.get("errors")
-        if isinstance(errors, list):
-            msgs = [str(e.get("msg")) for e in errors if isinstance(e, Mapping) and e.get("msg")]
-            msg = "; ".join(msgs) or None
-        if msg is None:
-            for key in ("message", "error", "msg"):
-                if isinstance(body.get(key), str) and body[key]:
-                    msg = body[key]
-                    break
-    if msg:
-        msg = minter.redact(msg) if minter is not None else redact(msg)
-    if msg and len(msg) > MAX_SERVER_MESSAGE:
-        msg = msg[:MAX_SERVER_MESSAGE] + "…"
-    return msg
-
-
-def retry_after_seconds(response: httpx.Response) -> float | None:
-    """``Retry-After`` as seconds (delta or HTTP date), None when absent or unreadable."""
-    value = response.headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 RetryCallback = Callable[[str, float], None]
 BudgetWaitCallback = Callable[[float], None]
-
-
-def header_value(value: str, what: str) -> str:
-    """``value`` for a request header: printable ASCII only, or a ClientRequestError that says so
-    (else the HTTP library fails deep inside with an encoding error)."""
-    if not (value.isascii() and value.isprintable()):
-        raise ClientRequestError(f"the {what} holds characters that a request header cannot carry: {value!r}")
-    return value
 
 
 class KoreClient:
@@ -518,78 +401,3 @@ def _async_client(*, timeout: float, **options: Any) -> httpx.AsyncClient:
     import httpx
 
     return httpx.AsyncClient(timeout=httpx.Timeout(timeout), **options)
-
-
-def _transport_reason(exc: httpx.TransportError) -> str:
-    import httpx
-
-    if isinstance(exc, httpx.ConnectError):
-        text = str(exc)
-        if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
-            return "TLS certificate could not be verified"
-        return "could not connect to the server"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return "the connection was closed mid-answer"
-    if isinstance(exc, httpx.ReadError):
-        return "the connection was reset"
-    return f"network error: {type(exc).__name__}"
-
-
-def _json_body(response: httpx.Response, path: str) -> Any:
-    content = response.content
-    if not content.strip():
-        raise BadResponseError(
-            f"{response.status_code}: the server sent an empty answer ({path})",
-            status=response.status_code,
-            path=path,
-        )
-    try:
-        return _loads(content)
-    except UnicodeDecodeError:
-        # Not UTF-8 throughout (say, one mis-encoded name): read it with the bad bytes as U+FFFD.
-        decoded: str | None = content.decode("utf-8", errors="replace")
-    except ValueError:
-        decoded = None
-    except RecursionError:
-        raise _too_deep(response, path) from None
-    if decoded is not None:
-        try:
-            return _loads(decoded)
-        except ValueError:
-            pass
-        except RecursionError:
-            raise _too_deep(response, path) from None
-    raise _not_json(response, path)  # outside the handlers: no chained decoder error
-
-
-# A `\uD800`-`\uDFFF` escape: JSON may encode a lone surrogate, which no encoder accepts later.
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-
-
-def _loads(content: bytes | str) -> Any:
-    """JSON with lone surrogates replaced by U+FFFD, so one odd row cannot sink a search or an
-    export later (the cache, files and the terminal all need encodable text)."""
-    body = json.loads(content)
-    raw = content if isinstance(content, bytes) else content.encode("utf-8", "surrogatepass")
-    if _SURROGATE_ESCAPE.search(raw):
-        body = scrub_surrogates(body)
-    return body
-
-
-def _too_deep(response: httpx.Response, path: str) -> BadResponseError:
-    return BadResponseError(
-        f"{response.status_code}: the server's answer is nested too deeply to read ({path})",
-        status=response.status_code,
-        path=path,
-    )
-
-
-def _not_json(response: httpx.Response, path: str) -> BadResponseError:
-    content = response.content
-    ctype = response.headers.get("content-type", "")
-    what = "an HTML page instead of JSON" if "html" in ctype or content.lstrip()[:1] == b"<" else "invalid or truncated JSON"
-    return BadResponseError(
-        f"{response.status_code}: the server sent {what} ({path})",
-        status=response.status_code,
-        path=path,
-    )

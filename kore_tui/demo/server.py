@@ -8,25 +8,22 @@ the tests and the benchmarks all run against it.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import secrets
-import socket
-import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote
 
 from kore_tui.api.auth import short_keys_allowed
 from kore_tui.demo import data
-
-RATE_LIMIT_MESSAGE = "You've exceeded the per-minute rate limit. Please wait for sometime before retrying."
+from kore_tui.demo.wire import RATE_LIMIT_MESSAGE as RATE_LIMIT_MESSAGE
+from kore_tui.demo.wire import Fault as Fault
+from kore_tui.demo.wire import RecordedRequest as RecordedRequest
+from kore_tui.demo.wire import _error, _Handler, _Server
 
 _DIRECTORY = re.compile(r"^/agentassist/api/v1/public/([^/]+)/contacts$")
 _LIST_CONTACTS = re.compile(r"^/campaign/api/v2/public/([^/]+)/campaign/contactList/([^/]+)/getAllContacts$")
@@ -36,64 +33,6 @@ _CAMPAIGNS = re.compile(r"^/campaign/api/v2/public/([^/]+)/campaign/getAllCampai
 _CAMPAIGN_STATUS = re.compile(r"^/campaign/api/v2/public/([^/]+)/campaign/([^/]+)/status$")
 _CAMPAIGN = re.compile(r"^/campaign/api/v2/public/([^/]+)/campaign/([^/]+)$")
 OUTCOME_MAX_LIMIT = 100  # the outcome pages' `limit`: 1 to 100
-
-
-@dataclass
-class Fault:
-    """What to do instead of (or before) answering normally, for matching requests.
-
-    ``status`` answers that status with a platform-shaped error (``message`` as its msg);
-    ``body`` replaces the answer's body (with ``status`` or 200); ``truncate`` cuts a normal JSON
-    answer in half; ``reset`` closes the connection mid-body; ``delay`` sleeps first (for
-    timeouts); ``transform`` rewrites a normal answer's JSON; ``patch`` rewrites its bytes (e.g.
-    into invalid UTF-8). A fault matches requests whose path holds ``path_contains``, whose
-    ``skip`` query parameter is at least ``min_skip`` and whose ``page`` (in the JSON body or the
-    query: the campaign outcomes) is at least ``min_page`` (each when set). ``times`` counts
-    down; None = forever.
-    """
-
-    status: int | None = None
-    message: str | None = None
-    body: bytes | None = None
-    content_type: str = "application/json"
-    headers: dict[str, str] = field(default_factory=dict)
-    truncate: bool = False
-    reset: bool = False
-    delay: float = 0.0
-    transform: Callable[[Any], Any] | None = None
-    patch: Callable[[bytes], bytes] | None = None
-    path_contains: str | None = None
-    min_skip: int | None = None
-    times: int | None = 1
-    min_page: int | None = None
-
-    def matches(self, path: str, query: dict[str, str]) -> bool:
-        if self.path_contains is not None and self.path_contains not in path:
-            return False
-        if self.min_page is not None:
-            try:
-                if int(query.get("page", 0)) < self.min_page:
-                    return False
-            except ValueError:
-                return False
-        if self.min_skip is not None:
-            try:
-                return int(query.get("skip", 0)) >= self.min_skip
-            except ValueError:
-                return False
-        return True
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    method: str
-    path: str
-    query: dict[str, str]
-    status: int
-    claims: dict[str, Any] | None
-    headers: dict[str, str]  # without `auth`
-    at: float
-    body: Any = None  # the JSON body of a POST, when it had one
 
 
 class DemoServer:
@@ -373,149 +312,3 @@ class DemoServer:
             "totalPages": math.ceil(size / limit) if size else 0,
             "totalResults": size,
         }
-
-
-def _error(msg: str, code: int) -> dict[str, Any]:
-    return {"errors": [{"msg": msg, "code": code}]}
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    # The default listen backlog (5) drops connects when many pages are fetched at once, and a
-    # dropped SYN costs a 1 s retransmit: a slow "server" that is really the demo's own queue.
-    request_queue_size = 128
-    demo: DemoServer
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self._open: set[socket.socket] = set()
-        self._open_lock = threading.Lock()
-        super().__init__(*args, **kwargs)
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._open_lock:
-            self._open.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._open_lock:
-            self._open.discard(request)
-        super().shutdown_request(request)
-
-    def close_open_connections(self) -> None:
-        with self._open_lock:
-            open_now, self._open = list(self._open), set()
-        for sock in open_now:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that went away (a timeout, a stop) is not news; anything else is printed.
-        if isinstance(sys.exc_info()[1], OSError):
-            return
-        super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, so clients reuse connections as with the platform
-    # Headers and body go out in two writes; with Nagle on, the body waits for the client's
-    # delayed ACK (~40 ms on Linux loopback) and every answer looks 40 ms slower than it is.
-    disable_nagle_algorithm = True
-    server: _Server
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet: tests and the TUI own stdout
-        pass
-
-    def do_GET(self) -> None:
-        self._handle("GET")
-
-    def do_POST(self) -> None:
-        self._handle("POST")
-
-    def _handle(self, method: str) -> None:
-        demo = self.server.demo
-        length = int(self.headers.get("Content-Length") or 0)
-        request_body: Any = None
-        if length:
-            try:
-                request_body = json.loads(self.rfile.read(length))
-            except ValueError:
-                request_body = None
-        parts = urlsplit(self.path)
-        path = parts.path
-        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        # Faults match on paging in the body too (POST endpoints page there).
-        match_on = dict(query)
-        if isinstance(request_body, dict):
-            for key in ("skip", "page"):
-                if isinstance(request_body.get(key), int) and key not in match_on:
-                    match_on[key] = str(request_body[key])
-        headers = {k.lower(): v for k, v in self.headers.items() if k.lower() != "auth"}
-        claims = demo.verify(self.headers.get("auth"))
-
-        def send(status: int, body: bytes, content_type: str = "application/json", extra: dict[str, str] | None = None) -> None:
-            demo._record(RecordedRequest(method, path, query, status, claims, headers, time.monotonic(), request_body))
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            for key, value in (extra or {}).items():
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(body)
-
-        if demo.latency:
-            time.sleep(demo.latency)
-        wait = demo._over_budget()
-        if wait is not None:
-            extra = {"Retry-After": str(max(1, math.ceil(wait)))} if demo.send_retry_after else {}
-            send(429, _dumps(_error(RATE_LIMIT_MESSAGE, 429)), extra=extra)
-            return
-        fault = demo._take_fault(path, match_on)
-        if fault and fault.delay:
-            time.sleep(fault.delay)
-        if fault and fault.status is not None and fault.body is None:
-            send(fault.status, _dumps(_error(fault.message or f"Injected fault {fault.status}", fault.status)),
-                 extra=fault.headers)
-            return
-        if fault and fault.body is not None:
-            send(fault.status or 200, fault.body, fault.content_type, fault.headers)
-            return
-        if claims is None:
-            send(401, _dumps(_error("Invalid JWT token", 4002)))
-            return
-        if headers.get("accountid") != demo.account_id:
-            send(401, _dumps(_error("Invalid accountId", 4003)))
-            return
-        status, answer = demo.answer(method, path, query, headers, request_body)
-        if fault and fault.transform is not None:
-            answer = fault.transform(answer)
-        payload = _dumps(answer)
-        if fault and fault.truncate:
-            payload = payload[: len(payload) // 2]
-        if fault and fault.patch is not None:
-            payload = fault.patch(payload)
-        if fault and fault.reset:
-            self._reset_mid_body(status, payload)
-            demo._record(RecordedRequest(method, path, query, status, claims, headers, time.monotonic(), request_body))
-            return
-        send(status, payload)
-
-    def _reset_mid_body(self, status: int, payload: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload[: len(payload) // 2])
-        self.wfile.flush()
-        # SO_LINGER 0: close with an RST, as a dropped link or a crashed proxy does.
-        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-        self.close_connection = True
-
-
-def _dumps(body: Any) -> bytes:
-    try:
-        return json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate (the edge-case rows): sent as its JSON escape
-        return json.dumps(body, ensure_ascii=True).encode("ascii")

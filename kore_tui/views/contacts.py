@@ -35,7 +35,6 @@ class Filtered:
     text: str
     pager: Pager[Any]
     source: QuerySource
-    loaded: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +71,7 @@ class ContactsModel:
         self.matches = 0  # rows matching the filter
         self.loaded = 0  # rows of the view in the cache (what the filter searched)
         self.fetching_all = False
+        self.counting = False  # the filter's first rows show; its count is on its way
         self._query: QuerySource | None = None
         self.queries = 0  # queries run over the cache (typing runs one per pause, not one per key)
 
@@ -106,31 +106,33 @@ class ContactsModel:
         if self._query is not None:
             self._query.cancel()  # superseded: stop its scan
         source = self._query = QuerySource(self.source.cache, self.source.key, self.row_query(text), self.source.row)
-        loaded = await asyncio.to_thread(self.source.cache.count_rows, self.source.key)
         pager: Pager[Any] = Pager(source.fetch, page_size=self.main_pager.page_size)
-        return Filtered(self.filter_text if text is None else text, pager, source, loaded)
+        return Filtered(self.filter_text if text is None else text, pager, source)
 
     async def filter(self, text: str) -> Filtered:
         """The cached rows matching ``text``, as a pager a table can show."""
         return await self.query(text)
 
     async def count(self, filtered: Filtered) -> int:
-        """How many rows ``filtered`` holds (after its first page has shown)."""
+        """How many rows ``filtered`` holds, and how many the cache holds (after its first page
+        has shown: counting reads every match)."""
         self.matches = await filtered.source.count()
+        self.loaded = await asyncio.to_thread(self.source.cache.count_rows, self.source.key)
+        self.counting = False
         return self.matches
 
     def take(self, filtered: Filtered) -> None:
-        """Make ``filtered`` the current answer."""
-        self.loaded = filtered.loaded
+        """Make ``filtered`` the current answer (its count may follow)."""
         self.matches = filtered.source.counted or 0
+        self.counting = filtered.source.counted is None
 
     async def rows_missing_for_sort(self) -> int:
         """Sorting is done by the cache, so it needs the whole view there: how many rows it
         lacks (0 when the view is complete in it)."""
-        state = await asyncio.to_thread(self.source.cache.view_state, self.source.key)
-        if state.complete_at is not None:
+        cache, key = self.source.cache, self.source.key
+        if await asyncio.to_thread(cache.complete_at, key) is not None:
             return 0
-        return max(1, self.main_pager.row_count - state.rows)
+        return max(1, self.main_pager.row_count - await asyncio.to_thread(cache.count_rows, key))
 
     def next_sort(self, columns: int) -> Sort | None:
         """The sort after ``s``: the next column, and after the last one, none."""
@@ -227,7 +229,9 @@ class ContactsModel:
         if self.filtering:
             total = self.main_pager.row_count
             position = f"{self.matches:,} of {total:,} match ({self.loaded:,} cached)"
-            if self.matches:
+            if self.counting:
+                position = f"counting the matches… ({self.loaded:,} cached)"
+            if self.matches or self.counting:
                 position = f"row {cursor + 1:,} · " + position
             if self.loaded < total and not self.fetching_all:
                 activity.append(f"F fetches the other {total - self.loaded:,}")

@@ -1,16 +1,4 @@
-"""A local SQLite cache of fetched contact rows, keyed by profile, stream and view.
-
-Rows are stored by their absolute position in the view, with a casefolded search text, the
-digits and the E.164 form of their phone number (indexed) and the values the table sorts by, so
-the filter, the sort and the phone lookup are SQL queries over whatever has been fetched: a
-query answers positions (see :meth:`RowCache.query_positions`), and rows are read a page at a
-time by position, so memory stays bounded by what is shown. Pages record what was fetched when (the answered skip, rows, ``hasMore`` and
-totals), so a view opens from the cache at once and is refreshed in the background.
-
-The file holds personal data: mode 0600, in the user cache dir. With the cache switched off the
-same store lives in memory (nothing reaches the disk). Each write is one transaction (WAL), so a
-crash loses at most the page being written. No Textual here.
-"""
+"""RowCache, the store: one SQLite connection and a lock; pages in, rows and positions out."""
 
 from __future__ import annotations
 
@@ -18,198 +6,30 @@ import contextlib
 import json
 import logging
 import os
-import re
 import sqlite3
 import threading
 import time
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
-from kore_tui.config import APP_NAME
-from kore_tui.phones import looks_like_phone, query_e164, stored_e164
-
-SCHEMA_VERSION = 2
-# Stamped in the file's header: only a file with this stamp (or an empty one) is ever changed.
-APPLICATION_ID = 0x4B6F5475  # "KoTu"
-DEFAULT_MAX_AGE = 15 * 60.0  # seconds a cached page counts as fresh
-DIRECTORY = ""  # the `list_id` of a stream's contacts directory
-
-_SCHEMA = """
-CREATE TABLE views (
-    id INTEGER PRIMARY KEY,
-    profile TEXT NOT NULL,
-    stream TEXT NOT NULL,
-    list TEXT NOT NULL,
-    complete_at REAL,            -- when a walk last reached the end (hasMore false)
-    total INTEGER,               -- rows known to exist when complete
-    UNIQUE (profile, stream, list)
-);
-CREATE TABLE pages (
-    view_id INTEGER NOT NULL REFERENCES views(id) ON DELETE CASCADE,
-    skip INTEGER NOT NULL,       -- the skip asked for
-    answered_skip INTEGER NOT NULL,
-    count INTEGER NOT NULL,
-    has_more INTEGER NOT NULL,
-    total_results INTEGER,
-    total_pages INTEGER,
-    page_limit INTEGER,
-    fetched_at REAL NOT NULL,
-    PRIMARY KEY (view_id, skip)
-);
-CREATE TABLE rows (
-    view_id INTEGER NOT NULL REFERENCES views(id) ON DELETE CASCADE,
-    pos INTEGER NOT NULL,
-    raw TEXT NOT NULL,
-    search TEXT NOT NULL,        -- casefolded values, for the filter
-    digits TEXT NOT NULL,        -- digits of phone numbers, space-separated, for lookups
-    e164 TEXT,                   -- the phone number's E.164 form, when it is a possible number
-    s0, s1, s2, s3,              -- the values the table's columns sort by (see sort_values)
-    fetched_at REAL NOT NULL,
-    PRIMARY KEY (view_id, pos)
-);
--- Positions straight from an index: a phone query reads these, not the rows.
-CREATE INDEX rows_digits ON rows (view_id, digits, pos);
-CREATE INDEX rows_e164 ON rows (view_id, e164, pos);
-CREATE TABLE meta (
-    profile TEXT NOT NULL,
-    stream TEXT NOT NULL,
-    name TEXT NOT NULL,
-    body TEXT NOT NULL,
-    fetched_at REAL NOT NULL,
-    PRIMARY KEY (profile, stream, name)
-);
-"""
-
-_TABLES = set(re.findall(r"CREATE TABLE (\w+)", _SCHEMA))
-_NON_DIGITS = re.compile(r"\D+")
-_DATE_LIKE = re.compile(r"\d{4}-\d{2}(-\d{2})?")  # 2025-03-14: a date, not a phone number
-NUMBER_DIGITS = 6  # a phone-like query with this many digits or more is matched as a number
-
-
-def cache_path() -> Path:
-    return platformdirs.user_cache_path(APP_NAME) / "cache.sqlite3"
-
-
-def digits_of(text: str) -> str:
-    return _NON_DIGITS.sub("", text)
-
-
-def phone_digits(raw: Mapping[str, Any]) -> str:
-    """The digits of a row's phone numbers (campaign ``phoneNumber``, directory ``cellPhone``)."""
-    found: list[str] = []
-    value = raw.get("phoneNumber")
-    if isinstance(value, (str, int)):
-        found.append(digits_of(str(value)))
-    cell = raw.get("cellPhone")
-    if isinstance(cell, Mapping) and isinstance(cell.get("phoneNumber"), (str, int)):
-        found.append(digits_of(str(cell["phoneNumber"])))
-    return " ".join(d for d in found if d)
-
-
-def primary_phone(raw: Mapping[str, Any]) -> str | None:
-    """The row's phone number as stored: a list contact's ``phoneNumber``, a directory
-    contact's ``cellPhone.phoneNumber``."""
-    value = raw.get("phoneNumber")
-    if not isinstance(value, (str, int)) or isinstance(value, bool):
-        cell = raw.get("cellPhone")
-        value = cell.get("phoneNumber") if isinstance(cell, Mapping) else None
-    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
-
-
-def _sortable(value: Any) -> Any:
-    """A value as SQLite compares it for the sort: numbers as numbers, text casefolded, the
-    rest (null, objects) as null, which sorts last."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, str):
-        return value.casefold() if value else None
-    return None
-
-
-def sort_values(raw: Mapping[str, Any], directory: bool) -> tuple[Any, Any, Any, Any]:
-    """What each column of the view's table sorts by, in the table's column order: a list's
-    number, created, id; the directory's name, number, status, updated; a campaign's outcome
-    (it has ``dialerOutcome``): number, outcome, attempts, bot status."""
-    if "dialerOutcome" in raw:
-        return (_sortable(raw.get("phoneNumber")), _sortable(raw.get("dialerOutcome")),
-                _sortable(raw.get("numberOfAttemptsSoFar")), _sortable(raw.get("botOutboundStatus")))
-    if directory:
-        cell = raw.get("cellPhone")
-        name = raw.get("fullName") or " ".join(
-            str(raw[k]) for k in ("firstName", "lastName") if isinstance(raw.get(k), str) and raw.get(k)) or None
-        number = cell.get("phoneNumber") if isinstance(cell, Mapping) else None
-        return (_sortable(name), _sortable(number), _sortable(raw.get("status")), _sortable(raw.get("updatedAt")))
-    return (_sortable(raw.get("phoneNumber")), _sortable(raw.get("createdAt")),
-            _sortable(raw.get("_id", raw.get("id"))), None)
-
-
-def search_text(raw: Mapping[str, Any]) -> str:
-    """Every value of a row (nested ones too) as one casefolded string, for the filter."""
-    parts: list[str] = []
-
-    def walk(value: Any) -> None:
-        if isinstance(value, Mapping):
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, list):
-            for v in value:
-                walk(v)
-        elif value is not None:
-            parts.append(str(value))
-
-    walk(raw)
-    return "\x1f".join(parts).casefold()
-
-
-@dataclass(frozen=True, slots=True)
-class CachedPage:
-    skip: int
-    answered_skip: int
-    rows: list[dict[str, Any]]
-    has_more: bool
-    total_results: int | None
-    total_pages: int | None
-    limit: int | None
-    fetched_at: float
-
-
-@dataclass(frozen=True, slots=True)
-class ViewKey:
-    profile: str
-    stream: str
-    list: str = DIRECTORY  # DIRECTORY for the stream's contacts directory
-
-
-@dataclass(frozen=True, slots=True)
-class ViewState:
-    rows: int  # rows stored
-    complete_at: float | None
-    total: int | None
-    oldest: float | None  # fetched_at of the stalest row
-    newest: float | None
-
-
-class ReadHandle:
-    """Lets the caller of a long query stop it from another thread (a newer query supersedes it)."""
-
-    def __init__(self) -> None:
-        self.connection: sqlite3.Connection | None = None
-
-    def interrupt(self) -> None:
-        connection = self.connection
-        if connection is not None:
-            connection.interrupt()
-
-
-class CacheRefused(OSError):
-    """The cache file is not ours to use (a symlink, another program's database)."""
+from kore_tui.cache.query import ReadHandle, RowQuery
+from kore_tui.cache.rows import phone_digits, primary_phone, search_text, sort_values
+from kore_tui.cache.schema import (
+    _SCHEMA,
+    _TABLES,
+    APPLICATION_ID,
+    DIRECTORY,
+    SCHEMA_VERSION,
+    CachedPage,
+    CacheRefused,
+    ViewKey,
+    ViewState,
+    _transaction,
+    cache_path,
+)
+from kore_tui.phones import stored_e164
 
 
 class RowCache:
@@ -312,6 +132,15 @@ class RowCache:
             ).fetchone()
             complete_at, total = self._db.execute("SELECT complete_at, total FROM views WHERE id=?", (view,)).fetchone()
             return ViewState(int(n), complete_at, total, oldest, newest)
+
+    def complete_at(self, key: ViewKey) -> float | None:
+        """When a walk last completed the view (None: it is not complete); no scan of its rows."""
+        with self._lock:
+            view = self._view_id(key, create=False)
+            if view is None:
+                return None
+            row = self._db.execute("SELECT complete_at FROM views WHERE id=?", (view,)).fetchone()
+            return None if row is None else row[0]
 
     # -- pages ---------------------------------------------------------------------------------
 
@@ -530,102 +359,6 @@ class RowCache:
             return [tuple(r) for r in self._db.execute(
                 "SELECT v.profile, v.stream, v.list, count(r.pos), min(r.fetched_at), max(r.fetched_at) "
                 "FROM views v LEFT JOIN rows r ON r.view_id=v.id GROUP BY v.id ORDER BY v.profile, v.stream, v.list")]
-
-
-@dataclass(frozen=True, slots=True)
-class RowQuery:
-    """Which stored rows, in which order: the text filter (any value contains it), or a phone
-    number (its E.164 form, exactly), or digits (a phone number's digits contain them); sorted
-    by a column's values (see sort_values) or in the view's order."""
-
-    text: str = ""
-    e164: str | None = None
-    digits: str | None = None
-    sort_column: int | None = None
-    descending: bool = False
-
-    @classmethod
-    def for_text(cls, needle: str, *, region: str | None = None, sort_column: int | None = None,
-                 descending: bool = False) -> RowQuery:
-        """The filter as a user types it: a possible phone number matches by its E.164 form;
-        other number-like text by digits, or any value containing it; any other text, any value."""
-        text = needle.strip().casefold()
-        phone_like = looks_like_phone(needle) and not _DATE_LIKE.match(text)
-        e164 = query_e164(needle, region) if phone_like else None
-        digits = digits_of(text) if phone_like else None
-        # A number matches by its E.164 form or by its digits, read from the indexes alone; a
-        # short run of digits may be part of any value, so the text is searched too.
-        number_only = e164 is not None or (digits is not None and len(digits) >= NUMBER_DIGITS)
-        return cls(text="" if number_only else text, e164=e164, digits=digits, sort_column=sort_column,
-                   descending=descending)
-
-    @property
-    def sorted(self) -> bool:
-        return self.sort_column is not None
-
-    def statements(self, view: int) -> tuple[list[tuple[str, tuple[Any, ...]]], bool]:
-        """SQL selecting ``pos`` (one statement, or one per index whose answers are united), and
-        whether its answer is already in the query's order."""
-        where: list[str] = ["view_id=?"]
-        args: list[Any] = [view]
-        if self.sort_column is not None or self.text:
-            alternatives: list[str] = []
-            alt_args: list[Any] = []
-            if self.e164:
-                alternatives.append("e164=?")
-                alt_args.append(self.e164)
-            if self.digits:
-                alternatives.append("instr(digits, ?) > 0")
-                alt_args.append(self.digits)
-            if self.text:
-                alternatives.append("instr(search, ?) > 0")
-                alt_args.append(self.text)
-            if alternatives:
-                where.append("(" + " OR ".join(alternatives) + ")")
-                args += alt_args
-            if self.sort_column is not None:
-                column = f"s{int(self.sort_column)}"
-                order = f"{column} IS NULL, {column} {'DESC' if self.descending else 'ASC'}, pos"
-            else:
-                order = "pos"
-            return [(f"SELECT pos FROM rows WHERE {' AND '.join(where)} ORDER BY {order}", tuple(args))], True
-        statements = []
-        if self.e164:
-            statements.append(("SELECT pos FROM rows INDEXED BY rows_e164 WHERE view_id=? AND e164=?",
-                               (view, self.e164)))
-        if self.digits:
-            statements.append(("SELECT pos FROM rows INDEXED BY rows_digits WHERE view_id=? AND instr(digits, ?) > 0",
-                               (view, self.digits)))
-        if not statements:
-            return [("SELECT pos FROM rows WHERE view_id=? ORDER BY pos", (view,))], True
-        return statements, False
-
-
-def filter_clause(needle: str) -> tuple[str, tuple[str, ...]]:
-    """SQL for the filter: any value contains the text (case-insensitive, any script), or, when
-    the text looks like a phone number, the phone digits contain its digits."""
-    text = needle.strip().casefold()
-    clauses = ["instr(search, ?) > 0"]
-    args: list[str] = [text]
-    digits = digits_of(text)
-    if len(digits) >= 3 and re.fullmatch(r"[\d\s+\-().]+", text):
-        clauses.append("instr(digits, ?) > 0")
-        args.append(digits)
-    return " OR ".join(clauses), tuple(args)
-
-
-class _transaction:
-    """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error) on an autocommit connection."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-
-    def __enter__(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type: object, *rest: object) -> None:
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
-
 
 
 def open_cache(enabled: bool = True) -> RowCache:

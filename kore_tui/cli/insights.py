@@ -38,7 +38,9 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
 
 async def cmd_insights(args: argparse.Namespace, options: Any) -> int:
     from kore_tui.cache import DIRECTORY
-    from kore_tui.cli import CliError, _command_cache, _ProgressLine, session_for
+    from kore_tui.cli.common import CliError
+    from kore_tui.cli.connect import _command_cache, session_for
+    from kore_tui.cli.output import _Progress
     from kore_tui.sources import CacheLostRows
     from kore_tui.views.insights import InsightsModel
 
@@ -48,7 +50,7 @@ async def cmd_insights(args: argparse.Namespace, options: Any) -> int:
             model = InsightsModel(session, args.stream, args.list_id or DIRECTORY)
             await model.prepare()
             if args.fetch:
-                progress = _ProgressLine(sys.stderr) if sys.stderr.isatty() else None
+                progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
                 coverage = model.coverage()
                 if progress is not None and coverage.missing:
                     print(f"fetching the rest: {clean(model.cost_of_rest(coverage).text())}", file=sys.stderr)

@@ -1,0 +1,3 @@
+from kore_tui.cli import main
+
+raise SystemExit(main())
