@@ -263,3 +263,17 @@ async def test_a_long_list_name_leaves_the_directory_on_the_view_bar() -> None:
         await pilot.click(ViewBar, offset=(line.index("2 Directory") + 2, 0))
         await pilot.pause()
         assert chosen == ["directory"]
+
+
+async def test_a_view_key_pressed_twice_quickly_makes_one_view() -> None:
+    """2 pressed again before the directory view is mounted (a fast typist, a terminal that
+    sends keys in one burst) shows the one directory view, never a second one."""
+    app = KoreTuiApp(demo=True, clock=pinned_clock, animate=False, stream_id=SALES.id, list_id="cl-demo-1k")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in ("2", "2", "3", "3", "2"):
+            app.simulate_key(key)
+        await settle(pilot)
+        assert isinstance(app.screen, BrowserScreen) and app.is_running
+        assert len(app.screen.query("#directory")) == 1 and len(app.screen.query("#campaigns")) == 1
+        assert app.screen.open_view == "directory"

@@ -3,7 +3,7 @@ stream's campaigns (each opens in a CampaignScreen)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from textual import events, work
@@ -11,6 +11,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher
 
 from kore_tui.api.errors import ApiError
@@ -49,6 +50,26 @@ class Views(ContentSwitcher):
     """The open view, of the browser's views (each a ContactView, by id)."""
 
     BLANK = True  # covered by the view it shows: spares every frame (one per cursor move) from drawing it
+
+    _mounting: frozenset[str] = frozenset()  # views being mounted (made on first use)
+    _wanted = ""  # the view the last call asked for
+
+    async def open(self, which: str, make: Callable[[], Widget]) -> bool:
+        """Show view ``which``, made with ``make()`` and mounted first when it is not there yet.
+        The last call wins: a key pressed again before a view is mounted neither mounts a
+        second one nor shows an older choice. False when nothing was shown (still mounting)."""
+        self._wanted = which
+        if not self.query(f"#{which}") and which not in self._mounting:
+            self._mounting = self._mounting | {which}
+            try:
+                await self.add_content(make())
+            finally:
+                self._mounting = self._mounting - {which}
+        which = self._wanted
+        if not self.query(f"#{which}"):
+            return False  # the call that mounts it shows it
+        self.current = which
+        return True
 
 
 class Edge(Container):
@@ -186,9 +207,11 @@ class BrowserScreen(FilterEscape):
     async def show_view(self, which: str) -> None:
         """Open a view (made on first use) and give its table the keys."""
         views = self.query_one(Views)
-        if not views.query(f"#{which}"):  # the directory and the campaigns are made late (see compose)
-            await views.add_content(self._campaigns_view() if which == CAMPAIGNS else self._view(DIRECTORY))
-        views.current = which
+        # The directory and the campaigns are made late (see compose).
+        make = self._campaigns_view if which == CAMPAIGNS else (lambda: self._view(DIRECTORY))
+        if not await views.open(which, make):
+            return
+        which = views.current or which
         self.query_one(ViewBar).open_view = which
         self.refresh_bindings()  # each view has its own filter: Esc clears it, or goes back
         self._focus_table()

@@ -210,9 +210,9 @@ class CampaignScreen(FilterEscape):
 
     async def show_view(self, which: str) -> None:
         views = self.query_one(Views)
-        if which == OUTCOMES and not views.query(f"#{OUTCOMES}"):  # made on first use: the table loads then
-            await views.add_content(self._outcomes())
-        views.current = which
+        if not await views.open(which, self._outcomes):  # the outcomes: made on first use, the table loads then
+            return
+        which = views.current or which
         self.query_one(ViewBar).open_view = which
         self.refresh_bindings()
         self.call_after_refresh(self._focus)

@@ -40,7 +40,7 @@ class FilterBar(Horizontal):
     def open(self) -> None:
         self.add_class("-open")
         if not self.children:
-            self.mount(Label("/"), Input(placeholder="filter any column; phone numbers match by digits",
+            self.mount(Label("/"), Input(placeholder="any text, or a number in any written form",
                                          select_on_focus=False))
         self.input.cursor_blink = getattr(self.app, "blink", True)
         self.input.focus()
