@@ -50,9 +50,13 @@ async def settle(pilot: Pilot, quiet_rounds: int = 3, timeout: float = 30.0, pau
             quiet = 0
             continue
         screens = app.screen_stack  # a modal's screen below may still be settling
+        views = [v for screen in screens for v in screen.query(ContactView)]
         busy = (len(app.workers) > 0
                 or any(t.fetching for screen in screens for t in screen.query(LazyTable))
-                or any(v.detail_pending for screen in screens for v in screen.query(ContactView)))
+                or any(v.detail_pending for v in views)
+                # the detail pane's Campaigns section follows its row (a worker started after a frame)
+                or any(v.detail.display and v.detail.row is not None and v.campaign_marks.wanted
+                       and v.detail.campaigns is None for v in views))
         quiet = 0 if busy else quiet + 1
         if quiet >= quiet_rounds:
             return
