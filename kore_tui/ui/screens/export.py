@@ -47,6 +47,18 @@ def default_path(view: ContactView, directory: Path | None = None, now: float | 
     return str((directory or Path.cwd()) / f"kore-{safe}-{stamp}.csv")
 
 
+def target_refusal(path: Path, *, force: bool) -> tuple[str, bool] | None:
+    """Why ``path`` cannot take an export now, and whether Enter again (replacing an existing
+    file) would: None when it can. Both export dialogs ask the same way."""
+    try:
+        check_target(path, force=force)
+    except TargetExists:
+        return f"{path} exists. Enter again replaces it; or change the name.", True
+    except TargetError as exc:
+        return str(exc), False
+    return None
+
+
 class ExportScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "close", "Cancel / close", id="export.close")]
 
@@ -113,14 +125,12 @@ class ExportScreen(ModalScreen[None]):
         if self.running:
             return
         force = self._replace_confirmed == path
-        try:
-            check_target(path, force=force)
-        except TargetExists:
-            self._replace_confirmed = path
-            self._say(f"{path} exists. Enter again replaces it; or change the name.", "yellow")
-            return
-        except TargetError as exc:
-            self._say(str(exc), "red")
+        refusal = target_refusal(path, force=force)
+        if refusal is not None:
+            message, asks_again = refusal
+            if asks_again:
+                self._replace_confirmed = path
+            self._say(message, "yellow" if asks_again else "red")
             return
         cost = self.cost()
         if not only and cost.needs_confirm and self._cost_confirmed != path:

@@ -30,10 +30,11 @@ from textual.worker import get_current_worker
 
 from kore_tui.api.errors import ApiError
 from kore_tui.cache import DIRECTORY, ReadHandle
-from kore_tui.files import TargetError, TargetExists, check_target
+from kore_tui.files import TargetError
 from kore_tui.sources import CacheLostRows
 from kore_tui.ui.kore_app import kore_app
 from kore_tui.ui.safe_text import clean
+from kore_tui.ui.screens.export import target_refusal
 from kore_tui.ui.screens.prompt import ConfirmPrompt
 from kore_tui.ui.widgets.filter_bar import FilterBar
 from kore_tui.ui.widgets.key_hints import KeyHints
@@ -335,14 +336,12 @@ class InsightsExport(ModalScreen[None]):
     def _start(self, event: Input.Submitted) -> None:
         path = Path(event.value.strip()).expanduser()
         force = self._replace_confirmed == path
-        try:
-            check_target(path, force=force)
-        except TargetExists:
-            self._replace_confirmed = path
-            self._say(f"{path} exists. Enter again replaces it; or change the name.", "yellow")
-            return
-        except TargetError as exc:
-            self._say(str(exc), "red")
+        refusal = target_refusal(path, force=force)
+        if refusal is not None:
+            message, asks_again = refusal
+            if asks_again:
+                self._replace_confirmed = path
+            self._say(message, "yellow" if asks_again else "red")
             return
         self.export(path, self._what(), force)
 
