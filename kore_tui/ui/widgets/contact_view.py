@@ -1,7 +1,9 @@
 """ContactView: one lazily loaded table of contacts, with its filter, detail pane and status line.
 
 What the view does with its data lives in :class:`~kore_tui.views.contacts.ContactsModel`; this
-widget renders it and routes keys to it.
+widget renders it and routes keys to it. Its campaign side is
+:class:`~kore_tui.ui.widgets.campaign_marks.CampaignMarks`; ``F``, fetching the rest of the view,
+is :class:`~kore_tui.ui.widgets.fetch_rest.FetchRest`.
 """
 
 from __future__ import annotations
@@ -15,25 +17,21 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
-from textual.widgets import Input, ProgressBar
-from textual.worker import Worker
+from textual.widgets import Input
 
-from kore_tui.api.errors import ApiError
-from kore_tui.api.models import Page
 from kore_tui.paging import Pager
-from kore_tui.sources import CacheLostRows, ViewSource
+from kore_tui.sources import ViewSource
 from kore_tui.ui.safe_text import clean
 from kore_tui.ui.widgets.campaign_marks import CampaignMarks
 from kore_tui.ui.widgets.detail_pane import DetailPane
+from kore_tui.ui.widgets.fetch_rest import FetchRest
 from kore_tui.ui.widgets.filter_bar import FilterBar
 from kore_tui.ui.widgets.lazy_table import Column, LazyTable
 from kore_tui.ui.widgets.status_line import StatusLine
 from kore_tui.views.contacts import ContactsModel, Sort, short_error
-from kore_tui.views.estimate import estimate_under, progress_text
-from kore_tui.views.format import plural
+from kore_tui.views.estimate import progress_text
 
 LOADING = "Loading…"  # the detail pane while the row under the cursor is on its way
-REFILTER_EVERY = 20  # pages fetched by "fetch the rest" between refreshes of the filter's matches
 FILTER_PAUSE = 0.08  # seconds of no typing before the filter runs: only the last keystroke's does
 
 
@@ -78,13 +76,12 @@ class ContactView(Container):
         self.clock = clock
         self.last_error: Exception | None = None
         self._main_cursor = 0
-        self._fetch_all: Worker[None] | None = None
-        self._fetch_started = 0.0  # monotonic: when fetching the rest started
         self._detail_queued = False
         self._related_for: object = None  # the row whose number the detail pane describes
         self._directory_found = False
         model.source.on_refreshed = self._refreshed_page
         self.campaign_marks = CampaignMarks(self)  # the detail pane's Campaigns section, the table's DNC marks
+        self.fetch_rest = FetchRest(self)  # F: the rest of the view into the cache
 
     # What the model holds, under the names the screens and tests use.
     @property
@@ -274,79 +271,7 @@ class ContactView(Container):
     # -- fetching the rest of the view ------------------------------------------------------------
 
     def action_fetch_all(self) -> None:
-        if self._fetch_all is not None and self._fetch_all.is_running:
-            self._fetch_all.cancel()
-            self._fetch_all = None
-            self.model.fetching_all = False
-            self._fetch_progress().remove_class("-running")
-            self.app.notify(f"Stopped fetching: the {plural(self.loaded, 'row')} fetched stay in the cache.",
-                            markup=False)
-            self._show_position()
-            return
-        self.confirm_fetch_all()
-
-    def confirm_fetch_all(self) -> None:
-        """Fetching more than a hundred pages: its cost said first, Enter starts it."""
-        from kore_tui.ui.kore_app import kore_app
-        from kore_tui.ui.screens.prompt import ConfirmPrompt
-
-        session = kore_app(self).session
-        cost = estimate_under(session.budget if session is not None else None, self.main_pager.row_count,
-                              page_size=self.main_pager.page_size)
-        if not cost.needs_confirm:
-            self._fetch_all = self.fetch_all()
-            return
-
-        def answered(go: bool | None) -> None:
-            if go:
-                self._fetch_all = self.fetch_all()
-
-        self.app.push_screen(ConfirmPrompt(f"Fetch all of this view into the cache? {cost.text()}.",
-                                           "Pages still fresh in the cache cost no request. F again stops; "
-                                           "what was fetched stays."), answered)
-
-    def _fetch_progress(self) -> ProgressBar:
-        """The fetch-all progress bar, above the status line; made on first use (a view opens
-        sooner without it)."""
-        bars = self.query(ProgressBar)
-        if bars:
-            return bars.first()
-        bar = ProgressBar(show_eta=False, classes="fetch-progress")
-        self.mount(bar, before=self.status)
-        return bar
-
-    @work(exclusive=True, group="fetch-all", description="fetch the rest of the view")
-    async def fetch_all(self) -> None:
-        """Every page of the view into the cache, within the request budget; F again cancels."""
-        bar = self._fetch_progress()
-        bar.add_class("-running")
-        bar.update(total=self.main_pager.row_count or None, progress=0)
-        pages = 0
-        self._fetch_started = time.monotonic()
-        ticker = self.set_interval(1.0, self._show_position)  # says so while a request waits for the budget
-
-        def walked(page: Page[Any]) -> None:
-            nonlocal pages
-            pages += 1
-            bar.update(total=max(page.total_results or 0, page.end) or None, progress=page.end)
-            if self.filtering and pages % REFILTER_EVERY == 0:
-                self.apply_filter(self.filter_text, keep_cursor=True)
-            self._show_position()
-
-        try:
-            await self.model.fetch_all(on_page=walked)
-            self._fetch_progress().remove_class("-running")
-        except (ApiError, CacheLostRows) as exc:
-            self.status.show(error=f"fetching all: {short_error(exc)}")
-            return
-        finally:
-            ticker.stop()
-            bar.remove_class("-running")
-            self._fetch_all = None
-        if self.model.querying:
-            self.apply_filter(self.filter_text, keep_cursor=True)
-        self.app.notify(f"All {self.loaded:,} {self.model.noun} fetched.", markup=False)
-        self._show_position()
+        self.fetch_rest.toggle()
 
     # -- messages from the table ------------------------------------------------------------------
 
@@ -431,7 +356,7 @@ class ContactView(Container):
         if self.model.fetching_all:  # rows, rate, time left, and whether it waits for the budget
             waiting = time.monotonic() < getattr(self.app, "budget_wait_until", 0.0)
             running = progress_text(self.loaded, self.main_pager.row_count or None,
-                                    time.monotonic() - self._fetch_started, waiting=waiting)
+                                    time.monotonic() - self.fetch_rest.started, waiting=waiting)
             parts = [part for part in activity.split(" · ") if part and not part.startswith("fetching all")]
             activity = " · ".join([f"fetching all: {running} (F stops)", *parts])
         self.status.show(position=position, activity=activity)
