@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import platformdirs
 
@@ -26,15 +26,11 @@ from kore_tui.config import APP_NAME, ConfigError, Profile
 from kore_tui.logs import PrivateLogFile as PrivateLogFile
 from kore_tui.logs import log_path as log_path
 from kore_tui.logs import setup_logging as setup_logging
-from kore_tui.lookup import LookupResult, find_phone
 from kore_tui.phones import normal_region
-from kore_tui.sources import (
-    CampaignOutcomesSource,
-    ViewSource,
-    outcomes_key,
-    stream_campaigns,
-    stream_contact_lists,
-)
+
+if TYPE_CHECKING:  # the views' modules load when a view is first opened, after the first frame
+    from kore_tui.lookup import LookupResult
+    from kore_tui.sources import CampaignOutcomesSource, ViewSource
 
 DEFAULT_MAX_RPM = 60
 
@@ -114,25 +110,35 @@ class Session:
 
     def source(self, stream: str, list_id: str = DIRECTORY) -> ViewSource:
         """The pages of one view: the stream's directory, or one of its contact lists."""
+        from kore_tui.sources import ViewSource
+
         return ViewSource(self.client, self.cache, self.view_key(stream, list_id), clock=self.clock)
 
     def outcomes_source(self, stream: str, campaign_id: str) -> CampaignOutcomesSource:
         """The pages of a campaign's per-number outcomes, cached under ``campaign:<id>``."""
+        from kore_tui.sources import CampaignOutcomesSource, outcomes_key
+
         return CampaignOutcomesSource(self.client, self.cache, outcomes_key(self.profile.name, stream, campaign_id),
                                       clock=self.clock)
 
     async def campaigns(self, stream: str, *, refresh: bool = False) -> list[Campaign]:
         """The stream's campaigns (voice, then SMS), from a fresh cache or the server."""
+        from kore_tui.sources import stream_campaigns
+
         return await stream_campaigns(self.client, self.cache, self.profile.name, stream, refresh=refresh,
                                       clock=self.clock)
 
     async def contact_lists(self, stream: str, *, refresh: bool = False) -> list[ContactList]:
         """The stream's contact lists, from a fresh cache or one request."""
+        from kore_tui.sources import stream_contact_lists
+
         return await stream_contact_lists(self.client, self.cache, self.profile.name, stream,
                                           refresh=refresh, clock=self.clock)
 
     async def find_phone(self, stream: str, phone: str, **options: Any) -> LookupResult:
         """Where ``phone`` is in the stream (see :func:`kore_tui.lookup.find_phone`)."""
+        from kore_tui.lookup import find_phone
+
         return await find_phone(self.client, self.cache, self.profile.name, stream, phone, clock=self.clock,
                                 region=self.region, **options)
 

@@ -124,6 +124,36 @@ async def test_esc_in_the_browser_clears_the_filter_then_goes_back() -> None:
         assert isinstance(app.screen, PickerScreen)
 
 
+async def test_keys_typed_in_one_burst_with_slash_are_the_filters_text() -> None:
+    """A fast typist or a paste: the keys after `/` arrive before the input has focus, and
+    each is still the filter's text, in the picker and in the browser; none acts as a command."""
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        server = app.demo_server
+        assert server is not None
+        asked = len(server.requests_to(LIST_DETAILS))
+        for key in ("slash", "r", "e", "n"):  # r would reload
+            app.simulate_key(key)
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        assert app.screen.query_one("#list-filter", Input).value == "ren"
+        assert len(server.requests_to(LIST_DETAILS)) == asked
+    app = demo(stream_id=SALES.id, list_id="cl-demo-1k")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(ContactView)
+        for key in ("slash", "s", "e", "a"):  # s would sort, e would export
+            app.simulate_key(key)
+        await settle(pilot)
+        assert isinstance(app.screen, BrowserScreen)  # no export dialog
+        assert view.filter_text == "sea" and view.filtering
+        assert view.model.sort is None
+        await pilot.press("enter", "x")  # accepted: the table has the keys again
+        await settle(pilot)
+        assert view.filter_text == "sea" and view.table.has_focus
+
+
 async def test_the_streams_keep_their_order_while_the_picker_is_open() -> None:
     app = demo()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -350,3 +380,20 @@ async def test_the_palette_has_help_not_keys_and_help_has_one_palette_line() -> 
         shown = text_of(*(static.render() for static in app.screen.query(Static)))
         assert shown.count("palette") == 1, shown
 
+
+
+async def test_the_collector_is_on_again_once_the_first_frame_is_shown() -> None:
+    """`kore-tui` switches the garbage collector off for its start (cli.run.run_app); the app
+    turns it back on after its first frame, with the start-up objects frozen out of its passes."""
+    import gc
+
+    gc.disable()
+    try:
+        app = demo()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.enable()
+        gc.unfreeze()

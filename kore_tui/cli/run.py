@@ -146,6 +146,11 @@ def _one_line(exc: Exception) -> str:
 
 
 def run_app(args: argparse.Namespace, options: Options) -> int:
+    import gc
+
+    # Textual's import and the first frame make many objects and no garbage: the collector's
+    # passes over them would only delay the first frame. The app turns it back on once painted.
+    gc.disable()
     from kore_tui.ui.app import KoreTuiApp  # Textual loads only for the app
 
     app = KoreTuiApp(

@@ -89,6 +89,7 @@ class KoreTuiApp(App[None]):
     # -- start-up ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._first_frame_shown)
         self._restore_terminal_on_signals()
         self.apply_keymap()
         if self.demo:
@@ -114,6 +115,12 @@ class KoreTuiApp(App[None]):
             self.show_profile_screen(profile, first_run=profile is None)
         else:
             self.load_secret_for(profile)
+
+    def _first_frame_shown(self) -> None:
+        # Start-up objects live for the whole run: kept out of the collector's passes, which
+        # `kore-tui` switched off until the first frame (see cli.run.run_app).
+        gc.freeze()
+        gc.enable()
 
     def apply_keymap(self) -> None:
         """The `[keymap]` of config.toml, for every profile (the demo's too): ids and keys that
@@ -197,9 +204,8 @@ class KoreTuiApp(App[None]):
     def open_start(self) -> None:
         """The picker, and on it the deep-linked stream or list when one was asked for."""
         # Start-up objects live for the whole run: keep the collector from scanning them again
-        # and again (a full collection landed in the first page's paint, 100+ ms).
+        # and again (a full collection landed in the first page's paint).
         gc.freeze()
-        from kore_tui.ui.screens.browser import BrowserScreen
         from kore_tui.ui.screens.picker import PickerScreen
 
         assert self.session is not None, "connect first"
@@ -207,6 +213,8 @@ class KoreTuiApp(App[None]):
             self.pop_screen()
         self.push_screen(PickerScreen(self.session))
         if self.start_stream:
+            from kore_tui.ui.screens.browser import BrowserScreen  # (not before it is needed: the picker paints first)
+
             self.push_screen(BrowserScreen(self.session, self.start_stream, self.start_list))
             self.start_stream = self.start_list = None
 

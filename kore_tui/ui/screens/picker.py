@@ -92,7 +92,8 @@ class PickerScreen(Screen[None]):
     BINDINGS = [
         Binding("question_mark", "app.help", "Help", key_display="?", id="app.help"),  # here, not last: seen at 80 cols
         Binding("c", "directory", "Directory", id="picker.directory"),
-        Binding("slash", "filter", "Filter", key_display="/", id="picker.filter"),
+        # Priority: it acts before the keys typed in the same burst are handed on (see action_filter).
+        Binding("slash", "filter", "Filter", key_display="/", priority=True, id="picker.filter"),
         Binding("r", "reload", "Reload", id="picker.reload"),
         Binding("f", "find_number", "Find number", id="picker.find-number"),
         Binding("ctrl+o", "app.switch_profile", "Profiles", show=False, id="app.profiles"),
@@ -319,9 +320,13 @@ class PickerScreen(Screen[None]):
             ask_and_find(self, self.session, stream.id)
 
     def action_filter(self) -> None:
-        self.query_one("#list-filter", Input).focus()
+        # At once, not a tick later as focus() does: keys typed in the same burst as `/` are
+        # already queued, and they are the filter's text.
+        self.set_focus(self.query_one("#list-filter", Input))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "filter":
+            return not isinstance(self.focused, Input)  # `/` typed in a text field is text
         if action == "clear_filter":
             return bool(self.query_one("#list-filter", Input).value)
         if action == "back":

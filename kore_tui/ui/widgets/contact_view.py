@@ -47,7 +47,9 @@ class ContactView(Container):
     BLANK = True  # covered by its children; every frame of a cursor move would draw it
 
     BINDINGS = [
-        Binding("slash", "filter", "Filter", key_display="/", id="browser.filter"),
+        # A priority binding acts before the keys queued behind it are handed on: keys typed in
+        # the same burst as `/` (a fast typist, a paste) go to the filter, not to the table.
+        Binding("slash", "filter", "Filter", key_display="/", priority=True, id="browser.filter"),
         Binding("d", "toggle_detail", "Detail", id="browser.detail"),
         # In ? help, off the footer: at 80 columns it has room for the screen's keys and ? only.
         Binding("J", "toggle_raw", "Raw JSON", show=False, id="browser.raw-json"),
@@ -159,6 +161,10 @@ class ContactView(Container):
 
     def action_filter(self) -> None:
         self.query_one(FilterBar).open()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # `/` typed in a text field (the filter's own line) is text.
+        return not (action == "filter" and isinstance(self.screen.focused, Input))
 
     def action_copy_phone(self) -> None:
         number = self.model.phone_to_copy(self.table.current_row)

@@ -43,7 +43,9 @@ class FilterBar(Horizontal):
             self.mount(Label("/"), Input(placeholder="any text, or a number in any written form",
                                          select_on_focus=False))
         self.input.cursor_blink = getattr(self.app, "blink", True)
-        self.input.focus()
+        # At once, not a tick later as focus() does: keys typed in the same burst as `/` are
+        # already queued, and they are the filter's text.
+        self.screen.set_focus(self.input)
 
     def action_close(self) -> None:
         self.input.value = ""
