@@ -73,7 +73,7 @@ def screen_text(view: ContactView) -> str:
 
 def restart(app: Any, old: DemoServer) -> None:
     """A server again on the same port, with the same secret: the app's URL works again."""
-    host, port = old._httpd.server_address[:2]
+    host, port = old.server_address
     app.demo_server = DemoServer(host=host, port=port, secret=old.secret).start()
 
 

@@ -82,7 +82,7 @@ def run_case(case: FaultCase, home: Path) -> CaseRun:
     args = EXPORT + (("--timeout", str(case.timeout)) if case.timeout else ())
     try:
         if case.refuse:
-            host, port = server._httpd.server_address[:2]
+            host, port = server.server_address
             server.stop()  # nothing listens on the port now
         else:
             server.inject(*case.faults())

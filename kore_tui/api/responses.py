@@ -4,7 +4,6 @@ and non-JSON bodies each a BadResponseError that says so), a transport failure a
 
 from __future__ import annotations
 
-import email.utils
 import json
 import re
 import time
@@ -63,6 +62,8 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
     except ValueError:
         pass
     try:
+        import email.utils  # (only a date-form Retry-After needs it: the email package is large)
+
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None

@@ -10,10 +10,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from kore_tui.cache.rows import digits_of
+from kore_tui.cache.schema import DIGITS_INDEX, DIGITS_KEY_SPAN, GRAM
 from kore_tui.phones import looks_like_phone, query_e164
 
 _DATE_LIKE = re.compile(r"\d{4}-\d{2}(-\d{2})?")  # 2025-03-14: a date, not a phone number
 NUMBER_DIGITS = 6  # a phone-like query with this many digits or more is matched as a number
+# A digits query whose first DENSE_SAMPLE candidates in the digits index lie among fewer than
+# DENSE_SPAN rows (over 2 % of them) reads every match by a scan: a candidate costs a row read,
+# about twenty times a scanned index entry.
+DENSE_SAMPLE = 1_000
+DENSE_SPAN = 50_000
 
 
 class ReadHandle:
@@ -59,12 +65,42 @@ class RowQuery:
     def sorted(self) -> bool:
         return self.sort_column is not None
 
-    def statements(self, view: int) -> tuple[list[tuple[str, tuple[Any, ...]]], bool]:
+    @property
+    def digits_indexable(self) -> bool:
+        """Whether the digits index can answer the digits: a run of GRAM digits or more, and no
+        text (a text query scans the rows anyway)."""
+        return self.digits is not None and len(self.digits) >= GRAM and not self.text
+
+    def digits_match(self) -> str:
+        """The digits index's MATCH: every run of GRAM digits the query holds. Without positions
+        in the index the runs need not be adjacent in a row: its answers are candidates."""
+        digits = self.digits or ""
+        runs = dict.fromkeys(digits[i:i + GRAM] for i in range(len(digits) - GRAM + 1))
+        return " AND ".join(f'"{run}"' for run in runs)
+
+    def _order(self) -> str:
+        if self.sort_column is None:
+            return "pos"
+        column = f"s{int(self.sort_column)}"
+        return f"{column} IS NULL, {column} {'DESC' if self.descending else 'ASC'}, pos"
+
+    def _digits_lookup(self, view: int, *, ordered: bool) -> tuple[str, tuple[Any, ...]]:
+        """The positions whose digits contain the query's, from the digits index (its candidates
+        checked against rows.digits), in the view's order when ``ordered``."""
+        base = view * DIGITS_KEY_SPAN
+        sql = (f"SELECT r.pos FROM {DIGITS_INDEX} f CROSS JOIN rows r ON r.view_id=? AND r.pos=f.rowid-? "
+               f"WHERE {DIGITS_INDEX} MATCH ? AND f.rowid BETWEEN ? AND ? AND instr(r.digits, ?) > 0")
+        return (sql + " ORDER BY f.rowid" if ordered else sql,
+                (view, base, self.digits_match(), base, base + DIGITS_KEY_SPAN - 1, self.digits))
+
+    def statements(self, view: int, *, digits_index: bool = True) -> tuple[list[tuple[str, tuple[Any, ...]]], bool]:
         """SQL selecting ``pos`` (one statement, or one per index whose answers are united), and
-        whether its answer is already in the query's order."""
-        where: list[str] = ["view_id=?"]
-        args: list[Any] = [view]
-        if self.sort_column is not None or self.text:
+        whether its answer is already in the query's order. ``digits_index``: the digits may be
+        read from the digits index (see :meth:`plan`); else its B-tree index is scanned."""
+        indexed = digits_index and self.digits_indexable
+        if self.text or (self.sorted and not indexed):
+            where: list[str] = ["view_id=?"]
+            args: list[Any] = [view]
             alternatives: list[str] = []
             alt_args: list[Any] = []
             if self.e164:
@@ -79,22 +115,47 @@ class RowQuery:
             if alternatives:
                 where.append("(" + " OR ".join(alternatives) + ")")
                 args += alt_args
-            if self.sort_column is not None:
-                column = f"s{int(self.sort_column)}"
-                order = f"{column} IS NULL, {column} {'DESC' if self.descending else 'ASC'}, pos"
-            else:
-                order = "pos"
-            return [(f"SELECT pos FROM rows WHERE {' AND '.join(where)} ORDER BY {order}", tuple(args))], True
+            return [(f"SELECT pos FROM rows WHERE {' AND '.join(where)} ORDER BY {self._order()}", tuple(args))], True
         statements = []
         if self.e164:
             statements.append(("SELECT pos FROM rows INDEXED BY rows_e164 WHERE view_id=? AND e164=?",
                                (view, self.e164)))
-        if self.digits:
+        if self.digits and indexed:
+            statements.append(self._digits_lookup(view, ordered=not self.sorted))
+        elif self.digits:
             statements.append(("SELECT pos FROM rows INDEXED BY rows_digits WHERE view_id=? AND instr(digits, ?) > 0",
                                (view, self.digits)))
         if not statements:
             return [("SELECT pos FROM rows WHERE view_id=? ORDER BY pos", (view,))], True
-        return statements, False
+        if self.sorted:
+            # Sorted, the rows the indexes found only, not the whole view.
+            union = " UNION ALL ".join(sql for sql, _ in statements)
+            union_args = tuple(arg for _, args in statements for arg in args)
+            return [(f"SELECT pos FROM rows WHERE view_id=? AND pos IN ({union}) ORDER BY {self._order()}",
+                     (view, *union_args))], True
+        return statements, indexed and len(statements) == 1
+
+    def plan(self, db: sqlite3.Connection, view: int, *, limit: int | None = None,
+             digits_index: bool = True) -> tuple[list[tuple[str, tuple[Any, ...]]], bool]:
+        """:meth:`statements` for ``view`` in ``db``, with the digits index used only where it
+        pays: not when the view has rows past its keys (they are not in it), nor when the query's
+        first DENSE_SAMPLE candidates are dense (over DENSE_SAMPLE / DENSE_SPAN of the rows they
+        span) and every match is wanted (no ``limit``, or sorted): each candidate costs a row
+        read, which past that share costs more than the scan."""
+        if digits_index and self.digits_indexable:
+            (last,) = db.execute("SELECT max(pos) FROM rows WHERE view_id=?", (view,)).fetchone()
+            if last is not None and last >= DIGITS_KEY_SPAN:
+                digits_index = False
+            elif limit is None or self.sorted:
+                base = view * DIGITS_KEY_SPAN
+                sample = [pos for (pos,) in db.execute(
+                    f"SELECT rowid-? FROM {DIGITS_INDEX} WHERE {DIGITS_INDEX} MATCH ? AND rowid BETWEEN ? AND ? "
+                    "ORDER BY rowid LIMIT ?", (base, self.digits_match(), base, base + DIGITS_KEY_SPAN - 1, DENSE_SAMPLE))]
+                if len(sample) == DENSE_SAMPLE:
+                    (span,) = db.execute("SELECT count(*) FROM (SELECT 1 FROM rows WHERE view_id=? AND pos BETWEEN ? AND ? "
+                                         "LIMIT ?)", (view, sample[0], sample[-1], DENSE_SPAN)).fetchone()
+                    digits_index = span >= DENSE_SPAN
+        return self.statements(view, digits_index=digits_index)
 
 
 def filter_clause(needle: str) -> tuple[str, tuple[str, ...]]:

@@ -12,7 +12,7 @@ import platformdirs
 
 from kore_tui.config import APP_NAME
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Stamped in the file's header: only a file with this stamp (or an empty one) is ever changed.
 APPLICATION_ID = 0x4B6F5475  # "KoTu"
 DEFAULT_MAX_AGE = 15 * 60.0  # seconds a cached page counts as fresh
@@ -65,6 +65,58 @@ CREATE TABLE meta (
 """
 
 _TABLES = set(re.findall(r"CREATE TABLE (\w+)", _SCHEMA))
+
+# The digits index: each row's phone digits as runs of three (FTS5's trigram tokenizer), keyed
+# view_id * DIGITS_KEY_SPAN + pos, so a digits query reads the rows holding its runs, in the
+# view's order, instead of every row. Contentless, with no positions (detail='none'), it holds
+# the runs only: a match is a candidate, checked against rows.digits. Triggers keep it in step
+# with rows (contentless tables delete only by the values they were given, which the triggers have).
+DIGITS_INDEX = "rows_digits_fts"
+GRAM = 3  # the trigram tokenizer's run: fewer digits hold none, so they are not indexed
+DIGITS_KEY_SPAN = 1 << 32  # positions per view in the index's keys; a row past them is not indexed
+_KEYED = f"BETWEEN 0 AND {DIGITS_KEY_SPAN - 1}"
+_DIGITS_SCHEMA = f"""
+CREATE VIRTUAL TABLE {DIGITS_INDEX} USING fts5(
+    digits, content='', tokenize='trigram', detail='none', columnsize=0
+);
+CREATE TRIGGER rows_digits_insert AFTER INSERT ON rows
+WHEN new.pos {_KEYED} AND length(new.digits) >= {GRAM} BEGIN
+    INSERT INTO {DIGITS_INDEX} (rowid, digits) VALUES (new.view_id * {DIGITS_KEY_SPAN} + new.pos, new.digits);
+END;
+CREATE TRIGGER rows_digits_delete AFTER DELETE ON rows
+WHEN old.pos {_KEYED} AND length(old.digits) >= {GRAM} BEGIN
+    INSERT INTO {DIGITS_INDEX} ({DIGITS_INDEX}, rowid, digits)
+    VALUES ('delete', old.view_id * {DIGITS_KEY_SPAN} + old.pos, old.digits);
+END;
+CREATE TRIGGER rows_digits_update AFTER UPDATE OF view_id, pos, digits ON rows
+WHEN old.view_id IS NOT new.view_id OR old.pos IS NOT new.pos OR old.digits IS NOT new.digits BEGIN
+    INSERT INTO {DIGITS_INDEX} ({DIGITS_INDEX}, rowid, digits)
+    SELECT 'delete', old.view_id * {DIGITS_KEY_SPAN} + old.pos, old.digits
+    WHERE old.pos {_KEYED} AND length(old.digits) >= {GRAM};
+    INSERT INTO {DIGITS_INDEX} (rowid, digits)
+    SELECT new.view_id * {DIGITS_KEY_SPAN} + new.pos, new.digits
+    WHERE new.pos {_KEYED} AND length(new.digits) >= {GRAM};
+END;
+"""
+# The rows a cache of an older version (or one made where FTS5 was missing) holds, indexed.
+_DIGITS_FILL = (f"INSERT INTO {DIGITS_INDEX} (rowid, digits) SELECT view_id * {DIGITS_KEY_SPAN} + pos, digits "
+                f"FROM rows WHERE pos {_KEYED} AND length(digits) >= {GRAM}")
+# Schema versions whose tables this one keeps as they are: only the digits index is added.
+_UPGRADABLE = {2}
+
+
+def statements(script: str) -> list[str]:
+    """The statements of an SQL script, whole (a trigger's body holds semicolons)."""
+    found: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            found.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        found.append(pending.strip())
+    return found
 
 
 def cache_path() -> Path:

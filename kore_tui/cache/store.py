@@ -17,9 +17,13 @@ from typing import Any
 from kore_tui.cache.query import ReadHandle, RowQuery
 from kore_tui.cache.rows import phone_digits, primary_phone, search_text, sort_values
 from kore_tui.cache.schema import (
+    _DIGITS_FILL,
+    _DIGITS_SCHEMA,
     _SCHEMA,
     _TABLES,
+    _UPGRADABLE,
     APPLICATION_ID,
+    DIGITS_INDEX,
     DIRECTORY,
     SCHEMA_VERSION,
     CachedPage,
@@ -28,8 +32,17 @@ from kore_tui.cache.schema import (
     ViewState,
     _transaction,
     cache_path,
+    statements,
 )
 from kore_tui.phones import stored_e164
+
+log = logging.getLogger("kore_tui.cache")
+
+# An upsert, not INSERT OR REPLACE: a row replaced that way is deleted without its delete
+# trigger, which the digits index needs to forget the row's old digits.
+_PUT_ROW = ("INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (view_id, pos) DO UPDATE SET "
+            + ", ".join(f"{column}=excluded.{column}"
+                        for column in ("raw", "search", "digits", "e164", "s0", "s1", "s2", "s3", "fetched_at")))
 
 
 class RowCache:
@@ -42,6 +55,7 @@ class RowCache:
         self.problem = ""  # why the file is not used, when a caller fell back to memory
         self.path = (path or cache_path()) if persist else None
         self._lock = threading.Lock()
+        self.digits_indexed = False  # whether the file has the digits index (see schema.DIGITS_INDEX)
         self._db = self._open()
         # Views with stored pages, read once here: a view with none (the first time a list is
         # opened) goes straight to the server, without a trip to a worker thread to be told so,
@@ -77,22 +91,80 @@ class RowCache:
             db.close()
             raise
         db.execute("PRAGMA foreign_keys=ON")
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version != SCHEMA_VERSION:
-            # A cache is disposable: an unknown (older or newer) schema of ours is dropped, not migrated.
-            with _transaction(db):
-                for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall():
-                    db.execute(f'DROP TABLE IF EXISTS "{table}"')
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-                db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-            db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        try:
+            self.digits_indexed = self._prepare(db)
+        except BaseException:
+            db.close()
+            raise
         for suffix in ("-wal", "-shm"):
             if self.path is not None and Path(str(self.path) + suffix).exists():
                 os.chmod(str(self.path) + suffix, 0o600)
         return db
+
+    def _prepare(self, db: sqlite3.Connection) -> bool:
+        """This version's tables: kept; upgraded from a version whose tables this one keeps (the
+        digits index added and filled, the rows kept); from any other version, dropped and made
+        anew (a cache is disposable, never misread). Returns whether the digits index is there
+        (SQLite without FTS5's trigram tokenizer, older than 3.34, goes without: digits are scanned)."""
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            with _transaction(db):
+                # Read again under the write lock: another process may have set it up meanwhile.
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                if version != SCHEMA_VERSION:
+                    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+                    upgradable = version in _UPGRADABLE and tables >= _TABLES and DIGITS_INDEX not in tables
+                    if not (upgradable and self._upgrade(db, version)):
+                        _drop_tables(db)
+                        for statement in statements(_SCHEMA):
+                            db.execute(statement)
+                        self._add_digits_index(db)
+                    db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                    # Stamped in the same transaction: a file with our tables always has our stamp.
+                    db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name=?", (DIGITS_INDEX,)).fetchone() is None:
+            return False
+        # Fails (and the file is not used) where this SQLite lacks what the index needs: its
+        # triggers would fail every write of rows.
+        db.execute(f"SELECT rowid FROM {DIGITS_INDEX} LIMIT 0").fetchall()
+        return True
+
+    def _upgrade(self, db: sqlite3.Connection, version: int) -> bool:
+        """The tables of ``version`` kept, their rows indexed by digits; False (nothing changed)
+        when that fails: the tables are then made anew."""
+        started = time.perf_counter()
+        db.execute("SAVEPOINT upgrade")
+        try:
+            if self._add_digits_index(db):
+                db.execute(_DIGITS_FILL)
+        except sqlite3.Error as exc:
+            db.execute("ROLLBACK TO upgrade")
+            db.execute("RELEASE upgrade")
+            log.warning("the cache of version %s could not be upgraded (%s): made anew", version, exc)
+            return False
+        db.execute("RELEASE upgrade")
+        log.info("the cache of version %s upgraded in %.1f s", version, time.perf_counter() - started)
+        return True
+
+    @staticmethod
+    def _add_digits_index(db: sqlite3.Connection) -> bool:
+        """The digits index and its triggers, or nothing where SQLite lacks FTS5's trigram tokenizer."""
+        db.execute("SAVEPOINT digits_index")
+        try:
+            for statement in statements(_DIGITS_SCHEMA):
+                db.execute(statement)
+        except sqlite3.OperationalError as exc:
+            if not str(exc).startswith(("no such module", "no such tokenizer")):  # fts5, trigram
+                raise
+            db.execute("ROLLBACK TO digits_index")
+            db.execute("RELEASE digits_index")
+            log.warning("the cache has no digits index (%s, SQLite %s): digit queries scan the rows", exc,
+                        sqlite3.sqlite_version)
+            return False
+        db.execute("RELEASE digits_index")
+        return True
 
     def _check_owner(self, db: sqlite3.Connection) -> None:
         """Refuse a database that holds tables but not our stamp: it is someone else's."""
@@ -160,7 +232,7 @@ class RowCache:
                      page.limit, now),
                 )
             self._db.executemany(
-                "INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                _PUT_ROW,
                 [(view, page.skip + i, *self._row_values(raw, key.list == DIRECTORY), now) for i, raw in enumerate(raws)],
             )
             if not page.has_more:
@@ -248,8 +320,8 @@ class RowCache:
         view = self._existing_view(key)
         if view is None:
             return array("q")
-        statements, presorted = query.statements(view)
         with self._reading(handle) as db:
+            statements, presorted = query.plan(db, view, limit=limit, digits_index=self.digits_indexed)
             if presorted:
                 sql, args = statements[0]
                 if limit is not None:
@@ -359,6 +431,15 @@ class RowCache:
             return [tuple(r) for r in self._db.execute(
                 "SELECT v.profile, v.stream, v.list, count(r.pos), min(r.fetched_at), max(r.fetched_at) "
                 "FROM views v LEFT JOIN rows r ON r.view_id=v.id GROUP BY v.id ORDER BY v.profile, v.stream, v.list")]
+
+
+def _drop_tables(db: sqlite3.Connection) -> None:
+    """Every table of the file, virtual ones first (dropping one drops the tables it keeps its data in)."""
+    tables = db.execute("SELECT name, sql FROM sqlite_master WHERE type='table'").fetchall()
+    tables.sort(key=lambda table: not str(table[1] or "").upper().startswith("CREATE VIRTUAL"))
+    for name, _ in tables:
+        quoted = name.replace('"', '""')
+        db.execute(f'DROP TABLE IF EXISTS "{quoted}"')
 
 
 def open_cache(enabled: bool = True) -> RowCache:

@@ -13,8 +13,14 @@ DEMO_LATENCY = 0.03  # seconds: enough to feel a network, little enough to stay 
 
 def start_demo(**knobs: Any) -> DemoServer:
     """A demo server on a free loopback port, already serving."""
+    return listening_demo(**knobs).start()
+
+
+def listening_demo(**knobs: Any) -> DemoServer:
+    """A demo server on a free loopback port, listening (its URL is known) but not yet serving:
+    :meth:`DemoServer.start` serves what was asked meanwhile."""
     knobs.setdefault("latency", DEMO_LATENCY)
-    return DemoServer(**knobs).start()
+    return DemoServer(**knobs)
 
 
 def demo_profile(server: DemoServer) -> Profile:

@@ -11,19 +11,23 @@ from __future__ import annotations
 import math
 import re
 import secrets
+import socket
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from kore_tui.api.auth import short_keys_allowed
 from kore_tui.demo import data
-from kore_tui.demo.wire import RATE_LIMIT_MESSAGE as RATE_LIMIT_MESSAGE
-from kore_tui.demo.wire import Fault as Fault
-from kore_tui.demo.wire import RecordedRequest as RecordedRequest
-from kore_tui.demo.wire import _error, _Handler, _Server
+from kore_tui.demo.faults import RATE_LIMIT_MESSAGE as RATE_LIMIT_MESSAGE
+from kore_tui.demo.faults import Fault as Fault
+from kore_tui.demo.faults import RecordedRequest as RecordedRequest
+from kore_tui.demo.faults import _error
+
+if TYPE_CHECKING:
+    from kore_tui.demo.wire import _Server
 
 _DIRECTORY = re.compile(r"^/agentassist/api/v1/public/([^/]+)/contacts$")
 _LIST_CONTACTS = re.compile(r"^/campaign/api/v2/public/([^/]+)/campaign/contactList/([^/]+)/getAllContacts$")
@@ -64,8 +68,13 @@ class DemoServer:
         self._faults: list[Fault] = []
         self._starts: deque[float] = deque()
         self._lock = threading.Lock()
-        self._httpd = _Server((host, port), _Handler)
-        self._httpd.demo = self
+        # Listening from here on, so its URL is known and a client may connect (and wait in the
+        # backlog) before start(): the app paints first and serves after (the HTTP machinery
+        # costs its first frame several milliseconds). A backlog of 128: the default (5) drops
+        # connects when many pages are fetched at once, and a dropped SYN costs a 1 s retransmit.
+        self._listener = socket.create_server((host, port), backlog=128)
+        self.server_address: tuple[str, int] = self._listener.getsockname()[:2]
+        self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
     def __repr__(self) -> str:
@@ -73,10 +82,13 @@ class DemoServer:
 
     @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
+        host, port = self.server_address
         return f"http://{host!s}:{port}"
 
     def start(self) -> DemoServer:
+        from kore_tui.demo.wire import _Handler, _Server
+
+        self._httpd = _Server(self._listener, _Handler, self)
         # A short poll interval: stop() waits for the serving loop to notice, 0.5 s by default.
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="kore-demo-server", daemon=True)
@@ -86,6 +98,9 @@ class DemoServer:
     def stop(self) -> None:
         """Stop serving and drop every open connection, as a server process that exits does:
         clients then meet a refused connection, not a pooled one still being answered."""
+        if self._httpd is None:  # never started
+            self._listener.close()
+            return
         self._httpd.shutdown()
         self._httpd.server_close()
         self._httpd.close_open_connections()

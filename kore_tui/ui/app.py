@@ -93,11 +93,14 @@ class KoreTuiApp(App[None]):
         self._restore_terminal_on_signals()
         self.apply_keymap()
         if self.demo:
-            from kore_tui.demo.launch import demo_profile, start_demo
+            from kore_tui.demo.launch import demo_profile, listening_demo
 
             self.cache = open_cache(enabled=not self.no_cache)
             if self.demo_server is None:
-                self.demo_server = start_demo(**self.demo_knobs)
+                # Serving starts once the first frame is shown; the picker's first request waits
+                # in the server's backlog until then.
+                self.demo_server = listening_demo(**self.demo_knobs)
+                self.call_after_refresh(self.demo_server.start)
             self.connect(demo_profile(self.demo_server), self.demo_server.secret)
             return
         try:
